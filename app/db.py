@@ -1,0 +1,242 @@
+"""The one place that opens SQLite, sets its pragmas, migrates and owns transactions.
+
+Every write in the program goes through `Database.transaction()`, which takes
+SQLite's write lock at once (BEGIN IMMEDIATE) so two windows saving at the
+same moment are serialised instead of failing half-way. Errors of the world
+(disk full, locked, damaged, foreign or newer file) leave this module as
+`DataError` with a plain message; everything else is a bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app.errors import DataError
+from app.schema import MIGRATIONS
+
+#: Written into the file header (PRAGMA application_id) so our files are recognisable: "CDSK".
+APPLICATION_ID = 0x4344534B
+SCHEMA_VERSION = max(v for v, _, _ in MIGRATIONS)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def now_iso() -> str:
+    """Local time with its offset, to the second: every `*_at` column uses it."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def translate(exc: sqlite3.Error, path: str | Path = "") -> DataError:
+    """Turn an SQLite error that comes from the world into a `DataError`."""
+    text = str(exc).lower()
+    where = f"（{path}）" if path else ""
+    if "full" in text:
+        return DataError("disk_full", f"磁盘已满，无法保存{where}。请清理磁盘空间后重试，数据没有改动。")
+    if "locked" in text or "busy" in text:
+        return DataError("locked", f"数据库正被另一个窗口或程序使用{where}，请稍后再试。")
+    if "not a database" in text or "file is encrypted" in text:
+        return DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏{where}。")
+    if "malformed" in text or "corrupt" in text:
+        return DataError("damaged", f"数据库文件已损坏{where}。请用备份恢复。")
+    if "readonly" in text or "read-only" in text:
+        return DataError("read_only", f"数据库文件是只读的，无法保存{where}。")
+    if "unable to open" in text:
+        return DataError("cannot_open", f"无法打开数据库文件{where}。")
+    if "disk i/o" in text:
+        return DataError("io_error", f"读写磁盘出错{where}。请检查磁盘或U盘。")
+    return DataError("sqlite", f"数据库出错{where}：{exc}")
+
+
+_WORLD_ERRORS = ("full", "locked", "busy", "not a database", "malformed", "corrupt",
+                 "readonly", "unable to open", "disk i/o", "encrypted")
+
+
+def is_world_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in _WORLD_ERRORS)
+
+
+class Database:
+    """One connection to one CharityDesk file. Not shared across threads: call `reopen()`."""
+
+    def __init__(self, path: str | Path, conn: sqlite3.Connection) -> None:
+        self.path = Path(path)
+        self.conn = conn
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    # ---------- opening ----------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
+        """Open (and with `create`, make) a database file, migrating it to this program's schema."""
+        p = Path(path)
+        if p.is_dir():
+            raise DataError("cannot_open", f"{p} 是一个文件夹，不是数据库文件。")
+        exists = p.exists() and p.stat().st_size > 0
+        if not exists and not create:
+            raise DataError("missing", f"数据库文件不存在：{p}。请先运行 init 建立工作站。", path=str(p))
+        if exists:
+            with open(p, "rb") as fh:
+                head = fh.read(len(_SQLITE_MAGIC))
+            if head != _SQLITE_MAGIC:
+                raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
+        elif create:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=15)
+        except sqlite3.Error as exc:
+            raise translate(exc, p) from exc
+        conn.row_factory = sqlite3.Row
+        db = cls(p, conn)
+        try:
+            db._configure()
+            db._check_identity()
+            if migrate:
+                db.migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(exc, p) from exc
+        except DataError:
+            conn.close()
+            raise
+        return db
+
+    def reopen(self) -> Database:
+        """A second connection to the same file, for a worker thread."""
+        return Database.open(self.path)
+
+    def _configure(self) -> None:
+        c = self.conn
+        c.execute("PRAGMA foreign_keys = ON")
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            c.execute("PRAGMA journal_mode = DELETE")
+        c.execute("PRAGMA synchronous = FULL")
+        c.execute("PRAGMA busy_timeout = 15000")
+
+    def _check_identity(self) -> None:
+        app_id = self.scalar("PRAGMA application_id")
+        version = self.scalar("PRAGMA user_version")
+        tables = self.scalar("SELECT count(*) FROM sqlite_master")
+        if app_id != APPLICATION_ID and (app_id != 0 or tables):
+            raise DataError(
+                "foreign", f"这个文件是 SQLite 数据库，但不是 CharityDesk 的数据库：{self.path}",
+                path=str(self.path),
+            )
+        if version > SCHEMA_VERSION:
+            raise DataError(
+                "too_new",
+                f"这个数据库由更新版本的 CharityDesk 建立（数据库版本 {version}，"
+                f"本程序最高支持 {SCHEMA_VERSION}）。请升级程序后再打开，文件没有改动。",
+                version=version, supported=SCHEMA_VERSION,
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---------- schema ----------
+    @property
+    def version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def migrate(self, target: int | None = None) -> list[int]:
+        """Apply each missing numbered step in its own transaction; return the steps applied."""
+        target = SCHEMA_VERSION if target is None else target
+        applied = []
+        for version, description, sql in MIGRATIONS:
+            if version <= self.version or version > target:
+                continue
+            with self.transaction() as c:
+                if self.scalar("PRAGMA user_version") >= version:
+                    continue  # another process migrated meanwhile
+                for statement in _split_sql(sql):
+                    c.execute(statement)
+                c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                c.execute(f"PRAGMA user_version = {version}")
+                c.execute(
+                    "INSERT INTO schema_migrations(version, description, applied_at) VALUES (?,?,?)",
+                    (version, description, now_iso()),
+                )
+            applied.append(version)
+        return applied
+
+    # ---------- transactions ----------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one. Rolls back on any error."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
+            self._depth = 1
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                if is_world_error(exc):
+                    raise translate(exc, self.path) from exc
+                raise
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._depth = 0
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # ---------- reading ----------
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            if is_world_error(exc):
+                raise translate(exc, self.path) from exc
+            raise
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        return row
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (triggers keep their inner semicolons)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
