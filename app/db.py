@@ -94,8 +94,8 @@ class Database:
         conn.row_factory = sqlite3.Row
         db = cls(p, conn)
         try:
+            db._check_identity()  # before any pragma that writes to the file
             db._configure()
-            db._check_identity()
             if migrate:
                 db.migrate()
         except sqlite3.Error as exc:

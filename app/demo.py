@@ -173,7 +173,8 @@ def _add_recipients(db: Database, actor: Operator, rng: random.Random, count: in
 def _add_donors(db: Database, actor: Operator, rng: random.Random, count: int, at: str) -> list[str]:
     c = db.conn
     anon = donors.anonymous_donor(db, actor).id
-    ids, rows = [anon], []
+    ids: list[str] = [anon]
+    rows: list[tuple[Any, ...]] = []
     codes: set[str] = set()
     for i in range(count):
         did = new_id_seeded(rng)
@@ -208,7 +209,8 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
     if not count:
         return 0
     c = db.conn
-    rows, lines = [], []
+    rows: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     for _ in range(count):
         did = new_id_seeded(rng)
         on = today - dt.timedelta(days=rng.randint(0, 729))

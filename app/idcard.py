@@ -49,7 +49,7 @@ def normalise(text: str) -> str:
 
 def check_char(first17: str) -> str:
     """The check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK[total % 11]
 
 

@@ -212,7 +212,7 @@ def update_recipient(db: Database, actor: Operator, recipient_id: str, data: Rec
                 raise Conflict("duplicate_id_number",
                                f"身份证号 {d.id_number} 已经登记过（{other[0]}）", field="id_number")
         values = row_values(recipient_id, d, actor.id, now_iso())
-        by_col = dict(zip(_COLUMNS, values))
+        by_col = dict(zip(_COLUMNS, values, strict=True))
         cols = list(_EDITABLE) + ["pinyin_initials", "pinyin_full", "search_text", "updated_at", "updated_by"]
         c.execute(f"UPDATE recipients SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
                   [by_col[k] for k in cols] + [recipient_id])

@@ -1,0 +1,133 @@
+import sqlite3
+
+import pytest
+
+from app import accounts, station
+from app.db import APPLICATION_ID, SCHEMA_VERSION, Database
+from app.errors import DataError
+from app.schema import MIGRATIONS
+
+
+def test_pragmas(db):
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    assert db.scalar("PRAGMA synchronous") == 2  # FULL
+    assert db.scalar("PRAGMA application_id") == APPLICATION_ID
+    assert db.version == SCHEMA_VERSION
+
+
+def test_missing_file_is_not_created_without_create(tmp_path):
+    with pytest.raises(DataError) as e:
+        Database.open(tmp_path / "nope.db")
+    assert e.value.reason == "missing"
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_random_bytes_are_not_a_database(tmp_path):
+    p = tmp_path / "x.db"
+    p.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    with pytest.raises(DataError) as e:
+        Database.open(p)
+    assert e.value.reason == "not_database"
+
+
+def test_foreign_sqlite_file_is_refused_untouched(tmp_path):
+    p = tmp_path / "other.db"
+    c = sqlite3.connect(p)
+    c.execute("CREATE TABLE t(x)")
+    c.commit()
+    c.close()
+    before = p.read_bytes()
+    with pytest.raises(DataError) as e:
+        Database.open(p, create=True)
+    assert e.value.reason == "foreign"
+    assert p.read_bytes() == before
+
+
+def test_newer_database_is_refused_untouched(tmp_path):
+    p = tmp_path / "new.db"
+    d = Database.open(p, create=True)
+    d.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    d.close()
+    before = p.read_bytes()
+    with pytest.raises(DataError) as e:
+        Database.open(p)
+    assert e.value.reason == "too_new"
+    assert str(SCHEMA_VERSION + 1) in e.value.message
+    assert p.read_bytes() == before
+
+
+def test_damaged_file_is_detected(tmp_path):
+    p = tmp_path / "d.db"
+    d = Database.open(p, create=True)
+    station.set_up(d, accounts.SYSTEM, "ST01", "站")
+    d.close()
+    data = bytearray(p.read_bytes())
+    for i in range(100, 4096):  # overwrite the schema page after the header
+        data[i] = 0xA5
+    p.write_bytes(bytes(data))
+    with pytest.raises(DataError) as e:
+        Database.open(p)
+    assert e.value.reason in ("damaged", "not_database")
+
+
+def test_transaction_rolls_back_on_error(db):
+    with pytest.raises(RuntimeError):
+        with db.transaction() as c:
+            c.execute("UPDATE station SET name = 'changed'")
+            raise RuntimeError("boom")
+    assert db.scalar("SELECT name FROM station") == "东风村慈善工作站"
+
+
+def test_nested_transaction_joins_outer(db):
+    with pytest.raises(RuntimeError):
+        with db.transaction() as c:
+            c.execute("UPDATE station SET name = 'outer'")
+            with db.transaction() as c2:
+                c2.execute("UPDATE station SET township = 'inner'")
+            raise RuntimeError("boom")
+    row = db.one("SELECT name, township FROM station")
+    assert (row[0], row[1]) == ("东风村慈善工作站", "东风镇")
+
+
+@pytest.mark.parametrize("start", [v for v, _, _ in MIGRATIONS])
+def test_each_migration_step_from_older_shape(tmp_path, start):
+    """Build the database as it was at `start`, then migrate to the newest shape."""
+    p = tmp_path / "m.db"
+    d = Database.open(p, create=True, migrate=False)
+    d.migrate(target=start)
+    assert d.version == start
+    d.close()
+    d = Database.open(p)
+    assert d.version == SCHEMA_VERSION
+    assert [r[0] for r in d.query("SELECT version FROM schema_migrations ORDER BY version")] == \
+        [v for v, _, _ in MIGRATIONS]
+    assert d.scalar("PRAGMA integrity_check") == "ok"
+    assert d.query("PRAGMA foreign_key_check") == []
+    d.close()
+
+
+def test_migrations_are_numbered_in_order():
+    versions = [v for v, _, _ in MIGRATIONS]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_every_travelling_table_has_text_id(db):
+    for table in ("funds", "donors", "donations", "recipients", "households", "operators", "goods_lines",
+                  "programmes", "fund_outflows"):
+        cols = {r["name"]: r for r in db.query(f"PRAGMA table_info({table})")}
+        assert cols["id"]["type"] == "TEXT" and cols["id"]["pk"] == 1, table
+
+
+def test_disk_full_leaves_data_as_it_was(db):
+    from app import funds
+
+    before = db.scalar("SELECT count(*) FROM funds")
+    db.conn.execute("PRAGMA max_page_count = %d" % db.scalar("PRAGMA page_count"))
+    with pytest.raises(DataError) as e:
+        for i in range(200):
+            funds.create_fund(db, accounts.SYSTEM, f"基金{i}" + "很长的名字" * 200, "named")
+    assert e.value.reason == "disk_full"
+    db.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert db.scalar("SELECT count(*) FROM funds") >= before
+    assert db.scalar("PRAGMA integrity_check") == "ok"

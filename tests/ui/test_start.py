@@ -1,0 +1,106 @@
+"""First run, login and the main window, driven through the real widgets."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app import accounts, funds, station
+from app.db import Database
+from ui.first_run import FirstRunDialog
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+
+
+def _ok(dialog):
+    return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_first_run_sets_up_station_and_admin(qtbot, typer, tmp_path):
+    db = Database.open(tmp_path / "new.db", create=True)
+    dlg = FirstRunDialog(db, need_station=True)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.code, "st01")
+    typer(dlg.name, "东风村慈善工作站")
+    typer(dlg.township, "东风镇")
+    typer(dlg.display, "张站长")
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClicks(dlg.password2, "secret123")
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert dlg.result() == FirstRunDialog.DialogCode.Accepted
+    assert station.get_station(db).station_code == "ST01"
+    assert funds.default_fund(db).name == "慈善基金（非定向）"
+    assert accounts.authenticate(db, "admin", "secret123").display_name == "张站长"
+
+
+def test_first_run_refuses_mismatch_and_bad_code_writing_nothing(qtbot, typer, tmp_path):
+    db = Database.open(tmp_path / "new.db", create=True)
+    dlg = FirstRunDialog(db, need_station=True)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    typer(dlg.code, "站点一")
+    typer(dlg.name, "东风村")
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClicks(dlg.password2, "secret124")
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert "不一样" in dlg.error.text()
+    dlg.password2.clear()
+    qtbot.keyClicks(dlg.password2, "secret123")
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert "站点编号" in dlg.error.text()
+    assert dlg.isVisible()
+    assert not station.is_initialised(db)
+    assert not accounts.has_admin(db)
+
+
+def test_admin_only_when_station_exists(qtbot, db):
+    dlg = FirstRunDialog(db, need_station=False)
+    qtbot.addWidget(dlg)
+    assert not dlg.code.isVisible()
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClicks(dlg.password2, "secret123")
+    dlg.accept()
+    assert dlg.operator is not None and dlg.operator.role == "admin"
+
+
+def test_login_refuses_wrong_password_then_accepts(qtbot, db, admin):
+    dlg = LoginDialog(db, "东风村慈善工作站")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.username.setText("admin")
+    qtbot.keyClicks(dlg.password, "wrong")
+    qtbot.keyClick(dlg.password, Qt.Key.Key_Return)
+    assert dlg.operator is None and "不对" in dlg.error.text()
+    dlg.password.clear()
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClick(dlg.password, Qt.Key.Key_Return)
+    assert dlg.operator == admin
+
+
+def test_main_window_shows_station_operator_and_pages(qtbot, db, admin):
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.show()
+    assert "东风村慈善工作站" in w.windowTitle()
+    assert w.home.title.text() == "东风村慈善工作站"
+    assert w.page_titles() == ["首页", "捐赠登记", "受助对象", "救助项目", "基金", "报表", "设置"]
+    assert "管理员" in w.operator_label.text()
+    assert "ST01" in w.station_label.text()
+    assert w.home.funds.item(0, 0).text() == "慈善基金（非定向）"
+    w.nav.setCurrentRow(6)
+    assert w.pages.currentWidget() is w.settings_page
+    w.actions()[0].trigger()  # Ctrl+1
+    assert w.pages.currentWidget() is w.home
+
+
+def test_large_text_setting(qtbot, db, admin):
+    from PySide6.QtWidgets import QApplication
+
+    from ui import settings, theme
+
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.settings_page.large_text.setChecked(True)
+    assert QApplication.instance().font().pointSize() == theme.LARGE_PT
+    assert settings.get(settings.LARGE_TEXT) is True
+    w.settings_page.large_text.setChecked(False)
+    assert QApplication.instance().font().pointSize() == theme.NORMAL_PT

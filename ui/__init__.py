@@ -1,0 +1,1 @@
+"""CharityDesk's screens: Qt only. Calls `app/` services; never writes SQL."""

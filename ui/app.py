@@ -1,0 +1,64 @@
+"""Start the GUI: open the database, first run or log in, then the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from app import accounts, station
+from app.db import Database
+from app.errors import DataError
+from app.paths import default_db_path
+from ui import settings, theme
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="main.py", description="CharityDesk 慈善工作站助手")
+    p.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 charitydesk.db）")
+    return p.parse_args(argv)
+
+
+def start(db_path: Path) -> tuple[Database, accounts.Operator] | None:
+    """Open the file and get an operator: first-run dialog, admin setup, or login. None: cancelled."""
+    try:
+        db = Database.open(db_path, create=True)
+    except DataError as exc:
+        QMessageBox.critical(None, QApplication.translate("start", "无法打开数据库"), exc.message)
+        return None
+    from ui.first_run import FirstRunDialog
+    from ui.login import LoginDialog
+
+    if not station.is_initialised(db) or not accounts.has_admin(db):
+        dlg: QDialog = FirstRunDialog(db, need_station=not station.is_initialised(db))
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.operator is None:  # type: ignore[attr-defined]
+            db.close()
+            return None
+        settings.put(settings.LAST_USER, dlg.operator.username)  # type: ignore[attr-defined]
+        return db, dlg.operator  # type: ignore[attr-defined]
+    login = LoginDialog(db, station.get_station(db).name)
+    if login.exec() != QDialog.DialogCode.Accepted or login.operator is None:
+        db.close()
+        return None
+    return db, login.operator
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName("CharityDesk")
+    qapp.setApplicationDisplayName("CharityDesk 慈善工作站助手")
+    theme.apply_text_size(settings.get(settings.LARGE_TEXT))
+    got = start(args.db or default_db_path())
+    if got is None:
+        return 1
+    db, operator = got
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, operator)
+    window.show()
+    code = qapp.exec()
+    db.close()
+    return int(code)

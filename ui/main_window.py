@@ -1,0 +1,92 @@
+"""The main window: sidebar navigation, one page per task, operator and station in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import accounts, station
+from app.db import Database
+from ui.pages.home import HomePage
+from ui.pages.placeholder import PlaceholderPage
+from ui.pages.settings_page import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    operator_changed = Signal(object)
+
+    def __init__(self, db: Database, operator: accounts.Operator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.operator = operator
+        self.station = station.get_station(db)
+        self.setWindowTitle(self.tr("CharityDesk 慈善工作站助手 — %s") % self.station.name)
+        self.resize(1024, 720)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("sidebar")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet(
+            "QListWidget#sidebar { font-size: 13pt; background: #f4f1ea; border: none; }"
+            "QListWidget#sidebar::item { padding: 12px 10px; }"
+            "QListWidget#sidebar::item:selected { background: #c0392b; color: white; }")
+        self.pages = QStackedWidget()
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.home = HomePage(db, self.station.name)
+        self._add_page(self.tr("首页"), self.home, "Ctrl+1")
+        for i, name in enumerate([self.tr("捐赠登记"), self.tr("受助对象"), self.tr("救助项目"), self.tr("基金"),
+                                  self.tr("报表")], start=2):
+            self._add_page(name, PlaceholderPage(name), f"Ctrl+{i}")
+        self.settings_page = SettingsPage()
+        self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.nav.setCurrentRow(0)
+
+        self.operator_label = QLabel()
+        self.station_label = QLabel(self.tr("工作站：%s（%s）") % (self.station.name, self.station.station_code))
+        self.statusBar().addWidget(self.operator_label)
+        self.statusBar().addPermanentWidget(self.station_label)
+        self.set_operator(operator)
+
+    def _add_page(self, title: str, page: QWidget, shortcut: str) -> None:
+        item = QListWidgetItem(title)
+        self.nav.addItem(item)
+        self.pages.addWidget(page)
+        action = QAction(self)
+        action.setShortcut(QKeySequence(shortcut))
+        index = self.pages.count() - 1
+        action.triggered.connect(lambda: self.nav.setCurrentRow(index))
+        self.addAction(action)
+
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        page = self.pages.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def set_operator(self, operator: accounts.Operator) -> None:
+        self.operator = operator
+        self.operator_label.setText(self.tr("操作员：%s（%s）") % (
+            operator.display_name, accounts.ROLE_NAMES.get(operator.role, operator.role)))
+        self.operator_changed.emit(operator)
+
+    def page_titles(self) -> list[str]:
+        return [self.nav.item(i).text() for i in range(self.nav.count())]
+
+

@@ -1,0 +1,80 @@
+"""The one helper for slow work: runs a function on a pool thread, reports back on the GUI thread.
+
+`run_job(fn, on_done, on_error, on_progress)` — `fn` receives a `report(done, total)`
+callable and a `cancelled()` callable. Results, errors and progress arrive as Qt
+signals, so the GUI thread never waits and never needs `processEvents()`.
+Work that touches the database must open its own connection (`Database.reopen()`).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+        self._cancel = False
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def cancelled(self) -> bool:
+        return self._cancel
+
+    def run(self) -> None:  # on a pool thread
+        try:
+            result = self.fn(lambda done, total: self.signals.progress.emit(int(done), int(total)),
+                             self.cancelled)
+        except BaseException as exc:  # reported on the GUI thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[Job] = set()
+
+
+def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None,
+            on_progress: Callable[[int, int], None] | None = None) -> Job:
+    job = Job(fn)
+    _running.add(job)
+    if on_progress:
+        job.signals.progress.connect(on_progress)
+
+    def finished_ok(result: Any) -> None:
+        _running.discard(job)
+        if on_done:
+            on_done(result)
+
+    def finished_err(exc: BaseException) -> None:
+        _running.discard(job)
+        if on_error:
+            on_error(exc)
+        else:
+            traceback.print_exception(exc)
+
+    job.signals.done.connect(finished_ok)
+    job.signals.failed.connect(finished_err)
+    QThreadPool.globalInstance().start(job)
+    return job
+
+
+def wait_all(msecs: int = 30000) -> bool:
+    """For tests and shutdown: wait until every job has finished."""
+    return QThreadPool.globalInstance().waitForDone(msecs)
