@@ -47,11 +47,19 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        # One line per page; each page module owns its own widgets.
         self.home = HomePage(db, self.station.name)
         self._add_page(self.tr("首页"), self.home, "Ctrl+1")
-        for i, name in enumerate([self.tr("捐赠登记"), self.tr("受助对象"), self.tr("救助项目"), self.tr("基金"),
-                                  self.tr("报表")], start=2):
-            self._add_page(name, PlaceholderPage(name), f"Ctrl+{i}")
+        self.donations_page: QWidget = PlaceholderPage(self.tr("捐赠登记"))
+        self._add_page(self.tr("捐赠登记"), self.donations_page, "Ctrl+2")
+        self.recipients_page: QWidget = PlaceholderPage(self.tr("受助对象"))
+        self._add_page(self.tr("受助对象"), self.recipients_page, "Ctrl+3")
+        self.programmes_page: QWidget = PlaceholderPage(self.tr("救助项目"))
+        self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
+        self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
+        self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
+        self.reports_page: QWidget = PlaceholderPage(self.tr("报表"))
+        self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
         self.settings_page = SettingsPage()
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
         self.nav.currentRowChanged.connect(self._show_page)
