@@ -5,17 +5,21 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QWidget,
 )
 
 from app import accounts, station
 from app.db import Database
+from ui import settings
+from ui.idle_lock import IdleWatcher
 from ui.pages.home import HomePage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.settings_page import SettingsPage
@@ -67,8 +71,18 @@ class MainWindow(QMainWindow):
 
         self.operator_label = QLabel()
         self.station_label = QLabel(self.tr("工作站：%s（%s）") % (self.station.name, self.station.station_code))
+        self.switch_button = QToolButton(text=self.tr("锁定/切换操作员 (Ctrl+L)"))
+        self.switch_button.clicked.connect(self.lock)
         self.statusBar().addWidget(self.operator_label)
+        self.statusBar().addWidget(self.switch_button)
         self.statusBar().addPermanentWidget(self.station_label)
+        lock_action = QAction(self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(self.lock)
+        self.addAction(lock_action)
+        self.idle = IdleWatcher(settings.get(settings.IDLE_LOCK_MINUTES), self)
+        self.idle.idle.connect(self.lock)
+        self.locked = False
         self.set_operator(operator)
 
     def _add_page(self, title: str, page: QWidget, shortcut: str) -> None:
@@ -93,6 +107,34 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(self.tr("操作员：%s（%s）") % (
             operator.display_name, accounts.ROLE_NAMES.get(operator.role, operator.role)))
         self.operator_changed.emit(operator)
+
+    def lock(self) -> None:
+        """Hide the pages and ask for a login; whoever logs in becomes the operator."""
+        if self.locked:
+            return
+        from ui.login import LoginDialog
+
+        self.locked = True
+        self.centralWidget().hide()
+        self.idle.timer.stop()
+        dlg = LoginDialog(self.db, self.station.name, title=self.tr("已锁定 — 请登录"), parent=self)
+        dlg.finished.connect(lambda result: self._unlocked(dlg, result))
+        self.lock_dialog = dlg
+        dlg.open()
+
+    def _unlocked(self, dlg: QDialog, result: int) -> None:
+        operator = getattr(dlg, "operator", None)
+        if result != QDialog.DialogCode.Accepted or operator is None:
+            self.close()  # cancelling the lock closes the program rather than showing data
+            return
+        self.locked = False
+        self.centralWidget().show()
+        self.set_operator(operator)
+        self.idle.set_minutes(settings.get(settings.IDLE_LOCK_MINUTES))
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
+        self.idle.stop()
+        super().closeEvent(event)  # type: ignore[arg-type]
 
     def page_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

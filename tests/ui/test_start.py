@@ -104,3 +104,28 @@ def test_large_text_setting(qtbot, db, admin):
     assert settings.get(settings.LARGE_TEXT) is True
     w.settings_page.large_text.setChecked(False)
     assert QApplication.instance().font().pointSize() == theme.NORMAL_PT
+
+
+def test_lock_hides_pages_and_switches_operator(qtbot, db, admin, volunteer):
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.show()
+    w.lock()
+    assert w.locked and not w.centralWidget().isVisible()
+    dlg = w.lock_dialog
+    dlg.username.setText("xiaoli")
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClick(dlg.password, Qt.Key.Key_Return)
+    assert not w.locked and w.centralWidget().isVisible()
+    assert w.operator == volunteer
+    assert "小李" in w.operator_label.text() and "志愿者" in w.operator_label.text()
+
+
+def test_idle_time_locks_the_window(qtbot, db, admin):
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.show()
+    w.idle.set_minutes(0.001)  # 60 ms
+    qtbot.waitUntil(lambda: w.locked, timeout=3000)
+    w.lock_dialog.reject()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)
