@@ -2,7 +2,10 @@
 
 Used for trying the program and for benchmarks at real scale (100,000 of
 each). Rows go in with `executemany` inside one transaction; the audit log
-gets one entry per table saying how many rows the demo added.
+gets one entry per table saying how many rows the demo added. Demo donations
+get receipt numbers in date order, as the desk would have issued them: most
+printed once, a few reprinted, a few never printed, and a few voided and
+re-issued under the next number.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app import audit, donors, funds, recipients, station
+from app import audit, donors, funds, receipts, recipients, station
 from app.accounts import Operator, require_admin
 from app.codes import credit_check_char
 from app.db import Database, now_iso
@@ -242,7 +245,48 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
     )
     audit.record(c, actor, "bulk_insert", "donations", "demo", None,
                  {"rows": len(rows), "goods_lines": len(lines), "source": "demo"})
+    _add_receipts(db, actor, rng, [(r[0], r[2]) for r in rows], code, at)
     return len(rows)
+
+
+def _add_receipts(db: Database, actor: Operator, rng: random.Random,
+                  donations: list[tuple[str, str]], code: str, at: str) -> None:
+    """Number the demo donations per year in date order, continuing each year's series."""
+    c = db.conn
+    last = dict(c.execute("SELECT year, last_seq FROM receipt_counters WHERE station_code = ?",
+                          (code,)).fetchall())
+    rows: list[tuple[Any, ...]] = []
+    clock = at[10:]  # the time of day and offset, for issue and print times on the gift's date
+    for did, on in sorted(donations, key=lambda d: d[1]):
+        year = int(on[:4])
+        when = on + clock
+        r = rng.random()
+        if r < 0.003:  # voided at the desk and issued again under the next number
+            seq = last[year] = last.get(year, 0) + 1
+            old = new_id_seeded(rng)
+            rows.append((old, did, code, year, seq, receipts.format_number(code, year, seq),
+                         "voided", None, when, actor.id, "金额填错，已重开", when, actor.id,
+                         1, when, when))
+            replaces: str | None = old
+        else:
+            replaces = None
+        seq = last[year] = last.get(year, 0) + 1
+        prints = 0 if r > 0.97 else 2 if r > 0.95 else 1
+        rows.append((new_id_seeded(rng), did, code, year, seq, receipts.format_number(code, year, seq),
+                     "issued", replaces, when, actor.id, "", None, None, prints,
+                     when if prints else None, when if prints else None))
+    c.executemany(
+        "INSERT INTO receipts(id, donation_id, station_code, year, seq, number, status, origin,"
+        " replaces_id, issued_at, issued_by, void_reason, voided_at, voided_by, print_count,"
+        " first_printed_at, last_printed_at) VALUES (?,?,?,?,?,?,?,'demo',?,?,?,?,?,?,?,?,?)", rows,
+    )
+    c.executemany(
+        "INSERT INTO receipt_counters(station_code, year, last_seq) VALUES (?,?,?)"
+        " ON CONFLICT(station_code, year) DO UPDATE SET last_seq = excluded.last_seq",
+        [(code, year, seq) for year, seq in last.items()],
+    )
+    audit.record(c, actor, "bulk_insert", "receipts", "demo", None,
+                 {"rows": len(rows), "source": "demo"})
 
 
 def new_id_seeded(rng: random.Random) -> str:

@@ -4,6 +4,11 @@ Undesignated money goes to the default general fund. Goods whose value cannot
 be established are recorded by name and quantity with no value and are not
 counted as money received. A donation is never deleted: an administrator
 voids it with a reason.
+
+Every donation gets its numbered receipt in the same transaction that saves it
+(`app.receipts`); from then on what the receipt says — donor, amount, date,
+method, goods, designation, purpose — cannot be edited, only voided and
+re-entered. Voiding a donation voids its receipt too.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from app import audit, funds, station
+from app import audit, funds, receipts, station
 from app.accounts import Operator, require_admin, require_write
 from app.db import Database, now_iso
 from app.errors import Conflict, InputError, NotFound
@@ -121,8 +126,12 @@ def _resolve_fund(db: Database, data: DonationInput) -> str:
 
 
 def record_donation(db: Database, actor: Operator, data: DonationInput,
-                    *, today: dt.date | None = None) -> Donation:
-    """Check and save one donation with its goods lines, in one transaction."""
+                    *, today: dt.date | None = None, receipt_origin: str = "desk") -> Donation:
+    """Check and save one donation with its goods lines and its numbered receipt, in one transaction.
+
+    The receipt: `receipts.receipt_for_donation(db, donation.id)`. A spreadsheet import
+    passes ``receipt_origin="import"`` so the yearly receipt report says where it came from.
+    """
     require_write(actor)
     today = today or dt.date.today()
     if data.donated_on > today:
@@ -168,6 +177,7 @@ def record_donation(db: Database, actor: Operator, data: DonationInput,
         after["goods"] = [{"item": ln.item, "quantity": q, "unit": ln.unit, "value_fen": v}
                           for ln, q, v in lines]
         audit.record(c, actor, "create", "donations", did, None, after)
+        receipts.issue(c, actor, did, code, data.donated_on.year, origin=receipt_origin)
     return donation
 
 
@@ -187,7 +197,7 @@ def goods_lines(db: Database, donation_id: str) -> list[dict[str, Any]]:
 
 
 def void_donation(db: Database, actor: Operator, donation_id: str, reason: str) -> Donation:
-    """Mark a donation void (作废): an administrator, with a reason; nothing is deleted."""
+    """Mark a donation void (作废), and its receipt: an administrator, with a reason; nothing is deleted."""
     require_admin(actor, "作废捐赠")
     reason = (reason or "").strip()
     if not reason:
@@ -202,4 +212,66 @@ def void_donation(db: Database, actor: Operator, donation_id: str, reason: str) 
         after = get_donation(db, donation_id)
         audit.record(c, actor, "void", "donations", donation_id, before.to_dict(),
                      {**after.to_dict(), "void_reason": reason})
+        receipts.void_for_donation(c, actor, donation_id, reason)
+    return after
+
+
+#: Fields a receipt prints; fixed once the donation has had a receipt.
+RECEIPTED_FIELDS = {"donor_id": "捐赠人", "amount_fen": "金额", "donated_on": "捐赠日期",
+                    "method": "付款方式", "purpose": "用途"}
+
+
+def update_donation(db: Database, actor: Operator, donation_id: str, *,
+                    donor_id: str | None = None, amount_fen: int | None = None,
+                    donated_on: dt.date | None = None, method: str | None = None,
+                    purpose: str | None = None, note: str | None = None,
+                    today: dt.date | None = None) -> Donation:
+    """Correct a donation. Once it has a receipt only the internal note may change."""
+    require_write(actor)
+    with db.transaction() as c:
+        before = get_donation(db, donation_id)
+        if before.status != "active":
+            raise Conflict("already_voided", "这笔捐赠已经作废，不能修改")
+        changes: dict[str, Any] = {}
+        if donor_id is not None and donor_id != before.donor_id:
+            if db.one("SELECT 1 FROM donors WHERE id = ?", (donor_id,)) is None:
+                raise NotFound("no_donor", "没有这个捐赠人")
+            changes["donor_id"] = donor_id
+        if amount_fen is not None and amount_fen != before.amount_fen:
+            if before.kind != "cash":
+                raise InputError("goods_amount", "物资捐赠的金额由物资明细计算，不能直接修改")
+            if amount_fen <= 0:
+                raise InputError("zero", "现金捐赠的金额应大于零")
+            changes["amount_fen"] = amount_fen
+        if donated_on is not None and donated_on.isoformat() != before.donated_on:
+            if donated_on > (today or dt.date.today()):
+                raise InputError("future_date", f"捐赠日期 {donated_on} 晚于今天，不能登记未来的捐赠")
+            if donated_on < EARLIEST:
+                raise InputError("old_date", f"捐赠日期 {donated_on} 太早了，请检查")
+            changes["donated_on"] = donated_on.isoformat()
+        if method is not None and method != before.method:
+            if before.kind != "cash" or method not in METHODS:
+                raise InputError("bad_method", f"付款方式应为 {', '.join(METHODS)} 之一：{method}")
+            changes["method"] = method
+        if purpose is not None and purpose.strip() != before.purpose:
+            changes["purpose"] = purpose.strip()
+        fixed = [RECEIPTED_FIELDS[k] for k in changes]
+        if fixed:
+            last = receipts.latest_for_donation(db, donation_id)
+            if last is not None:
+                raise Conflict(
+                    "receipted",
+                    f"这笔捐赠已开收据 {last.number}，不能修改{'、'.join(fixed)}。"
+                    "如有错误，请由管理员作废后重新登记。",
+                    number=last.number, fields=list(changes),
+                )
+        if note is not None and note.strip() != before.note:
+            changes["note"] = note.strip()
+        if not changes:
+            return before
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        c.execute(f"UPDATE donations SET {sets}, updated_at = ?, updated_by = ? WHERE id = ?",
+                  (*changes.values(), now_iso(), actor.id, donation_id))
+        after = get_donation(db, donation_id)
+        audit.record(c, actor, "update", "donations", donation_id, before.to_dict(), after.to_dict())
     return after

@@ -238,7 +238,98 @@ SELECT f.id AS fund_id,
 FROM funds f;
 """
 
+V2 = """
+-- Receipt numbers: one counter per station and year, taken inside the donation's
+-- own write transaction, so numbers never repeat and never skip.
+CREATE TABLE receipt_counters (
+    station_code TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    last_seq     INTEGER NOT NULL CHECK (last_seq >= 0),
+    PRIMARY KEY (station_code, year)
+) WITHOUT ROWID;
+CREATE TRIGGER receipt_counters_no_decrease BEFORE UPDATE ON receipt_counters
+WHEN NEW.last_seq < OLD.last_seq OR NEW.station_code IS NOT OLD.station_code OR NEW.year IS NOT OLD.year
+BEGIN SELECT RAISE(ABORT, 'receipt counters only count up'); END;
+CREATE TRIGGER receipt_counters_no_delete BEFORE DELETE ON receipt_counters
+BEGIN SELECT RAISE(ABORT, 'receipt counters are never deleted'); END;
+
+-- Numbered receipts (捐赠收据). Never deleted: a wrong one is voided (作废) and keeps its number.
+CREATE TABLE receipts (
+    id               TEXT PRIMARY KEY,
+    donation_id      TEXT NOT NULL REFERENCES donations(id),
+    station_code     TEXT NOT NULL,
+    year             INTEGER NOT NULL,
+    seq              INTEGER NOT NULL CHECK (seq > 0),
+    number           TEXT NOT NULL UNIQUE,
+    status           TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'voided')),
+    origin           TEXT NOT NULL DEFAULT 'desk'
+                     CHECK (origin IN ('desk', 'import', 'migration', 'demo')),
+    replaces_id      TEXT REFERENCES receipts(id),
+    issued_at        TEXT NOT NULL,
+    issued_by        TEXT NOT NULL REFERENCES operators(id),
+    void_reason      TEXT NOT NULL DEFAULT '',
+    voided_at        TEXT,
+    voided_by        TEXT REFERENCES operators(id),
+    print_count      INTEGER NOT NULL DEFAULT 0 CHECK (print_count >= 0),
+    first_printed_at TEXT,
+    last_printed_at  TEXT,
+    official_number  TEXT NOT NULL DEFAULT '',
+    official_set_at  TEXT,
+    official_set_by  TEXT REFERENCES operators(id),
+    UNIQUE (station_code, year, seq),
+    CHECK ((status = 'voided') = (voided_at IS NOT NULL))
+);
+CREATE INDEX receipts_donation ON receipts(donation_id);
+CREATE UNIQUE INDEX receipts_one_live ON receipts(donation_id) WHERE status = 'issued';
+CREATE INDEX receipts_official ON receipts(official_number) WHERE official_number != '';
+CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts
+BEGIN SELECT RAISE(ABORT, 'receipts are never deleted'); END;
+CREATE TRIGGER receipts_number_fixed BEFORE UPDATE ON receipts
+WHEN NEW.id IS NOT OLD.id OR NEW.donation_id IS NOT OLD.donation_id
+  OR NEW.station_code IS NOT OLD.station_code OR NEW.year IS NOT OLD.year OR NEW.seq IS NOT OLD.seq
+  OR NEW.number IS NOT OLD.number OR NEW.issued_at IS NOT OLD.issued_at
+  OR NEW.issued_by IS NOT OLD.issued_by OR NEW.replaces_id IS NOT OLD.replaces_id
+  OR NEW.origin IS NOT OLD.origin OR (OLD.status = 'voided' AND NEW.status != 'voided')
+  OR NEW.print_count < OLD.print_count
+BEGIN SELECT RAISE(ABORT, 'a receipt keeps its number, and a void is final'); END;
+
+-- What a receipt says about the gift is fixed once it has one: void and re-enter instead.
+CREATE TRIGGER donations_receipted_fixed BEFORE UPDATE ON donations
+WHEN (NEW.donor_id IS NOT OLD.donor_id OR NEW.amount_fen IS NOT OLD.amount_fen
+      OR NEW.donated_on IS NOT OLD.donated_on OR NEW.kind IS NOT OLD.kind
+      OR NEW.method IS NOT OLD.method OR NEW.fund_id IS NOT OLD.fund_id
+      OR NEW.programme_id IS NOT OLD.programme_id OR NEW.recipient_id IS NOT OLD.recipient_id
+      OR NEW.purpose IS NOT OLD.purpose OR NEW.station_code IS NOT OLD.station_code)
+ AND EXISTS (SELECT 1 FROM receipts r WHERE r.donation_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'donation has a receipt: amount, donor and designation are fixed'); END;
+CREATE TRIGGER goods_lines_receipted_insert BEFORE INSERT ON goods_lines
+WHEN EXISTS (SELECT 1 FROM receipts r WHERE r.donation_id = NEW.donation_id)
+BEGIN SELECT RAISE(ABORT, 'donation has a receipt: goods lines are fixed'); END;
+CREATE TRIGGER goods_lines_receipted_update BEFORE UPDATE ON goods_lines
+WHEN EXISTS (SELECT 1 FROM receipts r WHERE r.donation_id IN (OLD.donation_id, NEW.donation_id))
+BEGIN SELECT RAISE(ABORT, 'donation has a receipt: goods lines are fixed'); END;
+CREATE TRIGGER goods_lines_receipted_delete BEFORE DELETE ON goods_lines
+WHEN EXISTS (SELECT 1 FROM receipts r WHERE r.donation_id = OLD.donation_id)
+BEGIN SELECT RAISE(ABORT, 'donation has a receipt: goods lines are fixed'); END;
+
+-- Donations recorded before receipts existed get numbers now, per station and year of the
+-- gift, in date order (then entry order). Voided donations get none. See app/receipts.py.
+INSERT INTO receipts(id, donation_id, station_code, year, seq, number, origin, issued_at, issued_by)
+SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+         || lower(hex(randomblob(10))),
+       id, station_code, y, n, station_code || '-' || y || '-' || printf('%06d', n), 'migration',
+       strftime('%Y-%m-%dT%H:%M:%S', 'now') || '+00:00', 'system'
+FROM (SELECT d.id, d.station_code, CAST(substr(d.donated_on, 1, 4) AS INTEGER) AS y,
+             row_number() OVER (PARTITION BY d.station_code, substr(d.donated_on, 1, 4)
+                                ORDER BY d.donated_on, d.created_at, d.id) AS n
+        FROM donations d WHERE d.status = 'active')
+ORDER BY station_code, y, n;
+INSERT INTO receipt_counters(station_code, year, last_seq)
+SELECT station_code, year, max(seq) FROM receipts GROUP BY station_code, year;
+"""
+
 #: (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "foundation: station, operators, audit log, funds, donors, donations, recipients", V1),
+    (2, "receipts: numbered per station and year, voids, reprints, official numbers", V2),
 ]

@@ -1,0 +1,44 @@
+"""Writing a file all or nothing, for exports that go onto USB sticks.
+
+The content goes to a hidden temporary file beside the target, which then
+replaces the target in one step: a full stick or a pulled cable leaves the old
+file (or none), never half a file. Problems of the world leave as `DataError`
+with a plain message (disk full, file open in Excel/WPS, no permission).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import DataError
+
+
+def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Call `write(tmp_path)` to make the file, then move it into place at `path`."""
+    target = Path(path)
+    tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}{target.suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise DataError("disk_full", f"磁盘或U盘已满，无法写入 {target}", path=str(target)) from exc
+        if isinstance(exc, PermissionError):
+            raise DataError("cannot_write", f"无法写入 {target}：文件可能正在其他程序中打开，"
+                            "或者没有写入权限。请关闭它后重试。", path=str(target)) from exc
+        raise DataError("cannot_write", f"无法写入文件 {target}：{exc.strerror or exc}",
+                        path=str(target)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    return write_file(path, lambda tmp: tmp.write_bytes(data))
