@@ -277,3 +277,47 @@ def get_recipient(db: Database, recipient_id: str) -> Recipient:
 def find_by_id_number(db: Database, id_number: str) -> Recipient | None:
     row = db.one("SELECT id FROM recipients WHERE id_number = ?", (id_number,))
     return None if row is None else get_recipient(db, row[0])
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Someone already registered who may be the person being entered, and why."""
+
+    id: str
+    name: str
+    id_number: str | None
+    birth_date: str | None
+    phone: str
+    village: str
+    status: str
+    reasons: tuple[str, ...]  # "name_birth" (same name and birth date), "phone" (same phone)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["reasons"] = list(self.reasons)
+        return d
+
+
+def possible_duplicates(db: Database, name: str, birth_date: dt.date | str | None, phone: str,
+                        exclude_id: str | None = None) -> list[PossibleDuplicate]:
+    """People who may already be registered: the same name and birth date, or the same phone.
+
+    A warning to show before saving, never a refusal (an elderly couple can
+    share one phone). The same ID number is a refusal instead: `Conflict` on save.
+    """
+    name = "".join((name or "").split())
+    birth = birth_date.isoformat() if isinstance(birth_date, dt.date) else (birth_date or None)
+    try:
+        phone = parse_phone(phone) if (phone or "").strip() else ""
+    except InputError:
+        phone = ""
+    found: dict[str, tuple[Any, list[str]]] = {}
+    if name and birth:
+        for row in db.query("SELECT * FROM recipients WHERE name = ? AND birth_date = ?", (name, birth)):
+            found.setdefault(row["id"], (row, []))[1].append("name_birth")
+    if phone:
+        for row in db.query("SELECT * FROM recipients WHERE phone = ? AND phone != ''", (phone,)):
+            found.setdefault(row["id"], (row, []))[1].append("phone")
+    return [PossibleDuplicate(row["id"], row["name"], row["id_number"], row["birth_date"], row["phone"],
+                              row["village"], row["status"], tuple(reasons))
+            for rid, (row, reasons) in found.items() if rid != exclude_id]

@@ -328,8 +328,163 @@ INSERT INTO receipt_counters(station_code, year, last_seq)
 SELECT station_code, year, max(seq) FROM receipts GROUP BY station_code, year;
 """
 
+V3 = """
+-- Aid programmes (救助项目) get their kind, standard amount, period, budget and eligibility
+-- rules. `amount_fen` is what one person receives: the cash, or the value of the goods pack
+-- (0 when the goods have no established value). List rules are JSON arrays of names.
+ALTER TABLE programmes ADD COLUMN kind TEXT NOT NULL DEFAULT 'cash' CHECK (kind IN ('cash', 'goods'));
+ALTER TABLE programmes ADD COLUMN amount_fen INTEGER NOT NULL DEFAULT 0 CHECK (amount_fen >= 0);
+ALTER TABLE programmes ADD COLUMN goods TEXT NOT NULL DEFAULT '';
+ALTER TABLE programmes ADD COLUMN starts_on TEXT;
+ALTER TABLE programmes ADD COLUMN ends_on TEXT;
+ALTER TABLE programmes ADD COLUMN budget_fen INTEGER CHECK (budget_fen IS NULL OR budget_fen >= 0);
+ALTER TABLE programmes ADD COLUMN rule_categories TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE programmes ADD COLUMN rule_min_age INTEGER;
+ALTER TABLE programmes ADD COLUMN rule_max_age INTEGER;
+ALTER TABLE programmes ADD COLUMN rule_villages TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE programmes ADD COLUMN rule_active_only INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE programmes ADD COLUMN rule_one_per_household INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE programmes ADD COLUMN rule_not_aided_since INTEGER;
+ALTER TABLE programmes ADD COLUMN rule_not_aided_months INTEGER;
+ALTER TABLE programmes ADD COLUMN priority TEXT NOT NULL DEFAULT '[]';
+CREATE TRIGGER programmes_no_delete BEFORE DELETE ON programmes
+BEGIN SELECT RAISE(ABORT, 'programmes are closed, never deleted'); END;
+
+-- A distribution day (发放批次). A draft holds only the hand-made changes to the rule list;
+-- confirming writes the lines and the money that leaves the fund in one transaction.
+-- `people` and `total_fen` are the figures as confirmed; reversals show in the lines.
+CREATE TABLE distributions (
+    id             TEXT PRIMARY KEY,
+    programme_id   TEXT NOT NULL REFERENCES programmes(id),
+    distributed_on TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'confirmed', 'cancelled')),
+    origin         TEXT NOT NULL DEFAULT 'desk' CHECK (origin IN ('desk', 'import')),
+    fund_id        TEXT REFERENCES funds(id),
+    fit_budget     INTEGER NOT NULL DEFAULT 0,
+    people         INTEGER NOT NULL DEFAULT 0 CHECK (people >= 0),
+    total_fen      INTEGER NOT NULL DEFAULT 0 CHECK (total_fen >= 0),
+    note           TEXT NOT NULL DEFAULT '',
+    cancel_reason  TEXT NOT NULL DEFAULT '',
+    station_code   TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL REFERENCES operators(id),
+    updated_at     TEXT NOT NULL,
+    updated_by     TEXT NOT NULL REFERENCES operators(id),
+    confirmed_at   TEXT,
+    confirmed_by   TEXT REFERENCES operators(id),
+    CHECK ((status = 'confirmed') = (confirmed_at IS NOT NULL))
+);
+CREATE INDEX distributions_programme ON distributions(programme_id, status, distributed_on);
+CREATE INDEX distributions_date ON distributions(distributed_on);
+CREATE TRIGGER distributions_no_delete BEFORE DELETE ON distributions
+BEGIN SELECT RAISE(ABORT, 'distributions are never deleted'); END;
+CREATE TRIGGER distributions_confirmed_fixed BEFORE UPDATE ON distributions
+WHEN OLD.status != 'draft' AND (NEW.status IS NOT OLD.status OR NEW.programme_id IS NOT OLD.programme_id
+     OR NEW.distributed_on IS NOT OLD.distributed_on OR NEW.fund_id IS NOT OLD.fund_id
+     OR NEW.people IS NOT OLD.people OR NEW.total_fen IS NOT OLD.total_fen)
+BEGIN SELECT RAISE(ABORT, 'a confirmed or cancelled distribution is fixed'); END;
+
+-- People added to or removed from a draft's rule list by hand, each with a reason.
+-- The newest active adjustment per person counts; an undone one is kept as 'withdrawn'.
+CREATE TABLE distribution_adjustments (
+    id              TEXT PRIMARY KEY,
+    distribution_id TEXT NOT NULL REFERENCES distributions(id),
+    recipient_id    TEXT NOT NULL REFERENCES recipients(id),
+    action          TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+    amount_fen      INTEGER CHECK (amount_fen IS NULL OR amount_fen >= 0),
+    reason          TEXT NOT NULL CHECK (reason != ''),
+    status          TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn')),
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL REFERENCES operators(id),
+    withdrawn_at    TEXT,
+    withdrawn_by    TEXT REFERENCES operators(id)
+);
+CREATE UNIQUE INDEX distribution_adjustments_one ON distribution_adjustments(distribution_id, recipient_id)
+    WHERE status = 'active';
+CREATE TRIGGER distribution_adjustments_no_delete BEFORE DELETE ON distribution_adjustments
+BEGIN SELECT RAISE(ABORT, 'adjustments are withdrawn, never deleted'); END;
+
+-- One line per person (发放明细). Name, ID number, village and categories are kept as
+-- printed on the sign-off sheet. Money-holding statuses: pending, signed, paid, proxy.
+CREATE TABLE disbursements (
+    id              TEXT PRIMARY KEY,
+    distribution_id TEXT NOT NULL REFERENCES distributions(id),
+    line_no         INTEGER NOT NULL CHECK (line_no > 0),
+    recipient_id    TEXT NOT NULL REFERENCES recipients(id),
+    name            TEXT NOT NULL,
+    id_number       TEXT NOT NULL DEFAULT '',
+    village         TEXT NOT NULL DEFAULT '',
+    categories      TEXT NOT NULL DEFAULT '',
+    amount_fen      INTEGER NOT NULL CHECK (amount_fen >= 0),
+    goods           TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'signed', 'paid', 'proxy', 'not_collected', 'reversed')),
+    by_hand         INTEGER NOT NULL DEFAULT 0,
+    reason          TEXT NOT NULL DEFAULT '',
+    proxy_name      TEXT NOT NULL DEFAULT '',
+    proxy_note      TEXT NOT NULL DEFAULT '',
+    status_at       TEXT,
+    status_by       TEXT REFERENCES operators(id),
+    reversal_reason TEXT NOT NULL DEFAULT '',
+    reversed_at     TEXT,
+    reversed_by     TEXT REFERENCES operators(id),
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL REFERENCES operators(id),
+    UNIQUE (distribution_id, line_no),
+    CHECK (status != 'proxy' OR (proxy_name != '' AND proxy_note != '')),
+    CHECK ((status = 'reversed') = (reversed_at IS NOT NULL))
+);
+CREATE UNIQUE INDEX disbursements_one_live ON disbursements(distribution_id, recipient_id)
+    WHERE status != 'reversed';
+-- The "not aided since" rule reads every line of one programme's distributions.
+CREATE INDEX disbursements_distribution ON disbursements(distribution_id, status, recipient_id, amount_fen);
+CREATE INDEX disbursements_recipient ON disbursements(recipient_id, status);
+CREATE TRIGGER disbursements_no_delete BEFORE DELETE ON disbursements
+BEGIN SELECT RAISE(ABORT, 'disbursement lines are reversed, never deleted'); END;
+CREATE TRIGGER disbursements_fixed BEFORE UPDATE ON disbursements
+WHEN NEW.id IS NOT OLD.id OR NEW.distribution_id IS NOT OLD.distribution_id
+  OR NEW.line_no IS NOT OLD.line_no OR NEW.recipient_id IS NOT OLD.recipient_id
+  OR NEW.amount_fen IS NOT OLD.amount_fen OR NEW.goods IS NOT OLD.goods
+  OR (OLD.status = 'reversed' AND NEW.status != 'reversed')
+BEGIN SELECT RAISE(ABORT, 'a disbursement keeps its person and amount, and a reversal is final'); END;
+
+-- Money out: one row per disbursement line (source 'disbursement'); reversing the line
+-- reverses its row, so the fund balance comes back. Never deleted.
+CREATE INDEX fund_outflows_source ON fund_outflows(source, source_id);
+CREATE TRIGGER fund_outflows_no_delete BEFORE DELETE ON fund_outflows
+BEGIN SELECT RAISE(ABORT, 'fund outflows are reversed, never deleted'); END;
+CREATE TRIGGER fund_outflows_fixed BEFORE UPDATE ON fund_outflows
+WHEN NEW.fund_id IS NOT OLD.fund_id OR NEW.amount_fen IS NOT OLD.amount_fen
+  OR NEW.source IS NOT OLD.source OR NEW.source_id IS NOT OLD.source_id
+  OR (OLD.status = 'reversed' AND NEW.status != 'reversed')
+BEGIN SELECT RAISE(ABORT, 'a fund outflow keeps its amount, and a reversal is final'); END;
+
+-- Money directed to a programme is reserved for it (app/distributions.py).
+CREATE INDEX donations_programme ON donations(programme_id, fund_id) WHERE programme_id IS NOT NULL;
+"""
+
+V4 = """
+-- The register's search (app/recipient_search.py): LIKE '%term%' has to read every row, so it
+-- reads this narrow index instead of the table. It also carries the columns the common filters
+-- and sorts need (status, village, group, birth date, id for categories and programmes), so a
+-- search keystroke over 100,000 people never touches the table.
+CREATE INDEX recipients_search ON recipients(search_text, status, village, village_group, birth_date, id);
+-- Possible duplicates are flagged by phone before saving.
+CREATE INDEX recipients_phone ON recipients(phone) WHERE phone != '';
+"""
+
+V5 = """
+-- The donation list (app/donation_query.py): filters on date, status, kind, method and fund,
+-- the totals of what is shown, and pages in date order all read this narrow index instead of
+-- the table, so a filter change over 100,000 donations stays well under 50 ms.
+CREATE INDEX donations_list ON donations(donated_on, status, kind, method, fund_id, amount_fen);
+"""
+
 #: (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "foundation: station, operators, audit log, funds, donors, donations, recipients", V1),
     (2, "receipts: numbered per station and year, voids, reprints, official numbers", V2),
+    (3, "programmes: eligibility rules, distributions, disbursement lines, money out", V3),
+    (4, "register search: a covering index for search as you type, phone index for duplicates", V4),
+    (5, "donation list: a covering index for filters, totals and date order", V5),
 ]

@@ -20,8 +20,11 @@ from app import accounts, station
 from app.db import Database
 from ui import settings
 from ui.idle_lock import IdleWatcher
+from ui.pages.donations import DonationsPage
 from ui.pages.home import HomePage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.programmes import ProgrammesPage
+from ui.pages.recipients import RecipientsPage
 from ui.pages.settings_page import SettingsPage
 
 
@@ -54,11 +57,11 @@ class MainWindow(QMainWindow):
         # One line per page; each page module owns its own widgets.
         self.home = HomePage(db, self.station.name)
         self._add_page(self.tr("首页"), self.home, "Ctrl+1")
-        self.donations_page: QWidget = PlaceholderPage(self.tr("捐赠登记"))
+        self.donations_page: QWidget = DonationsPage(db, lambda: self.operator)
         self._add_page(self.tr("捐赠登记"), self.donations_page, "Ctrl+2")
-        self.recipients_page: QWidget = PlaceholderPage(self.tr("受助对象"))
+        self.recipients_page: QWidget = RecipientsPage(db, lambda: self.operator)
         self._add_page(self.tr("受助对象"), self.recipients_page, "Ctrl+3")
-        self.programmes_page: QWidget = PlaceholderPage(self.tr("救助项目"))
+        self.programmes_page: QWidget = ProgrammesPage(db, lambda: self.operator)
         self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
         self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")

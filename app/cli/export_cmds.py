@@ -1,0 +1,87 @@
+"""`export KIND -o FILE.xlsx`: Excel files for township staff, one kind of table each.
+
+Each kind registers once in `KINDS` with its own options; they share `-o`,
+`--mask` and `--json`, and write through the one writer in `app.excel`.
+Later kinds (donations, disbursements, funds, monthly, notice) add an entry
+here and take `--from`/`--to` through `period_options`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.cli import Context, UsageError
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    help: str
+    #: Adds the options only this kind takes.
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    #: Writes the file; returns the JSON result (at least `path` and `rows`).
+    run: Callable[[Context, argparse.Namespace], dict[str, Any]]
+    #: One line for people, from the JSON result.
+    show: Callable[[dict[str, Any]], str]
+
+
+def period_options(p: argparse.ArgumentParser) -> None:
+    """`--from DATE --to DATE` for kinds that cover a period (no dates: everything)."""
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="起始日期（含），如 2024-01-01")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="截止日期（含），如 2024-12-31")
+
+
+def _recipient_options(p: argparse.ArgumentParser) -> None:
+    from app.recipient_search import STATUS_FILTERS
+
+    p.add_argument("--status", choices=("all", *STATUS_FILTERS), default="all",
+                   help="只导出某种状态：active 在册、inactive 已注销……（默认全部）")
+    p.add_argument("--village", help="只导出一个村（社区）")
+    p.add_argument("--category", help="只导出一个人员类别")
+    p.add_argument("--search", default="", help="与登记页搜索框相同的搜索文字")
+
+
+def _run_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.recipient_export import export_recipients
+    from app.recipient_search import Filters
+
+    filters = Filters(status=None if args.status == "all" else args.status, village=args.village,
+                      category=args.category)
+    written = export_recipients(ctx.db, args.output, mask=args.mask, text=args.search, filters=filters)
+    return {**written.to_dict(), "masked": bool(args.mask)}
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k for k in (
+        Kind("recipients", "受助对象名单（每人一行）", _recipient_options, _run_recipients,
+             lambda r: f"已导出受助对象 {r['rows']:,} 人{'（已脱敏）' if r['masked'] else ''}：{r['path']}"),
+    )
+}
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", help="导出 Excel 表格：" + "、".join(KINDS))
+    kinds = p.add_subparsers(dest="export_kind", metavar="KIND")
+    for kind in KINDS.values():
+        kp = kinds.add_parser(kind.name, parents=[common], help=kind.help)
+        kp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx",
+                        help="要写入的 Excel 文件")
+        kp.add_argument("--mask", action="store_true", help="姓名、身份证号等部分隐藏（可对外公布）")
+        kind.add_arguments(kp)
+        kp.set_defaults(func=_runner(kind), show=kind.show)
+
+
+def _runner(kind: Kind) -> Callable[[Context, argparse.Namespace], dict[str, Any]]:
+    def run(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+        if args.output.suffix.lower() != ".xlsx":
+            raise UsageError(f"导出文件应以 .xlsx 结尾：{args.output}")
+        start = time.perf_counter()
+        result = kind.run(ctx, args)
+        return {"kind": kind.name, **result, "seconds": round(time.perf_counter() - start, 2)}
+
+    return run

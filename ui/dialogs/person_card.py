@@ -1,0 +1,777 @@
+"""The person card (受助对象): add or edit one person, close and reopen, and see their history.
+
+Checks run while typing — the ID number's length and check character (and
+the birth date, sex and age it gives), the phone, an ID already registered —
+and a possible duplicate (same name and birth date, or same phone) is shown
+before saving and must be confirmed with a second click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts, audit, households, recipient_search, recipients
+from app.codes import PhoneError, parse_phone
+from app.db import Database
+from app.errors import CharityDeskError, InputError
+from app.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
+from app.recipient_search import Filters
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b7f3b;"
+HINT_STYLE = "color: #666666;"
+WARN_STYLE = ("background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; padding: 6px;"
+              " color: #5a4500;")
+
+
+def parse_birth_date(text: str) -> dt.date:
+    """1950-03-04, 1950/3/4, 1950.3.4, 19500304 or 1950年3月4日 → a date; ValueError if not."""
+    s = unicodedata.normalize("NFKC", text or "").strip()
+    m = (re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
+         or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s))
+    if not m:
+        raise ValueError(s)
+    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+
+
+class CloseDialog(QDialog):
+    """Why and when a record is closed: 迁出, 去世 or 不再符合条件, with the date."""
+
+    def __init__(self, name: str, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("注销 %s") % name)
+        form = QFormLayout(self)
+        intro = QLabel(self.tr("注销后记录仍然保留，需要时管理员可以恢复。"))
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.reason = QComboBox()
+        self.reason.addItems(list(recipients.CLOSE_REASONS))
+        form.addRow(self.tr("原因(&R)："), self.reason)
+        self.on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("yyyy-MM-dd")
+        self.on.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow(self.tr("日期(&D)："), self.on)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("注销"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, dt.date]:
+        d = self.on.date()
+        return self.reason.currentText(), dt.date(d.year(), d.month(), d.day())
+
+
+class HouseholdPicker(QDialog):
+    """Find someone already registered whose household this person joins."""
+
+    def __init__(self, db: Database, exclude_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.exclude_id = exclude_id
+        self.chosen: tuple[str, str] | None = None
+        self.setWindowTitle(self.tr("关联家庭成员"))
+        self.resize(520, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("输入同户家人的姓名、拼音首字母或身份证号：")))
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.results = QListWidget()
+        layout.addWidget(self.results, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("选定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.timer = QTimer(self, singleShot=True, interval=150)
+        self.timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.results.itemDoubleClicked.connect(lambda _i: self.accept())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.timer.stop()  # nothing runs after the dialog has gone
+        super().hideEvent(event)
+
+    def run_search(self) -> None:
+        self.results.clear()
+        text = self.search.text().strip()
+        if not text:
+            return
+        handles = recipient_search.search_ids(self.db, text, Filters(status=None))[:50]
+        rows = recipient_search.fetch_rows(self.db, handles)
+        for h in handles:
+            row = rows.get(h)
+            if row is None or row["id"] == self.exclude_id:
+                continue
+            item = QListWidgetItem(f"{row['name']}  {row['id_number']}  {row['village']}{row['village_group']}")
+            item.setData(Qt.ItemDataRole.UserRole, (row["id"], row["name"]))
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def accept(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            return
+        self.chosen = item.data(Qt.ItemDataRole.UserRole)
+        super().accept()
+
+
+class PersonCard(QDialog):
+    """Add (no `recipient_id`) or edit one person.
+
+    `on_saved(recipient)` is called after each save, close or reopen — a plain callback,
+    not a Signal: PySide6 6.12.0 loses a reference to True on every Python-side emit.
+    """
+
+    def __init__(self, db: Database, operator: accounts.Operator, recipient_id: str | None = None,
+                 parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.operator = operator
+        self.recipient_id = recipient_id
+        self.today = today or dt.date.today()
+        self.person: recipients.Recipient | None = None
+        self.on_saved: Callable[[recipients.Recipient], None] | None = None
+        self._id: IdNumber | None = None
+        self._join_of: str | None = None
+        self._dup_shown_for: tuple[str, str, str] | None = None
+        self._join_name = ""
+        self._duplicates: list[recipients.PossibleDuplicate] = []
+        self._actions = {"create": self.tr("登记"), "update": self.tr("修改"), "close": self.tr("注销"),
+                         "reopen": self.tr("恢复在册")}
+        self._fields = {
+            "name": self.tr("姓名"), "id_number": self.tr("身份证号"), "sex": self.tr("性别"),
+            "birth_date": self.tr("出生日期"), "village": self.tr("村（社区）"), "village_group": self.tr("组"),
+            "address": self.tr("居住地址"), "phone": self.tr("电话"), "guardian_name": self.tr("监护人"),
+            "guardian_phone": self.tr("监护人电话"), "guardian_relation": self.tr("监护人关系"),
+            "bank_name": self.tr("开户行"), "bank_account": self.tr("银行账号"), "note": self.tr("备注"),
+            "categories": self.tr("人员类别"), "household_id": self.tr("家庭户"),
+            "is_household_head": self.tr("户主"), "status": self.tr("状态"),
+            "closed_reason": self.tr("注销原因"), "closed_on": self.tr("注销日期"),
+        }
+        self.setMinimumWidth(680)
+
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.basic_tab, self.family_tab = self._basic_tab(), self._family_tab()
+        self.tabs.addTab(self.basic_tab, self.tr("基本信息(&1)"))
+        self.tabs.addTab(self.family_tab, self.tr("家庭、监护人、银行(&2)"))
+        self.tabs.addTab(self._history_tab(), self.tr("状态与历史(&3)"))
+
+        self.duplicate_box = QLabel()
+        self.duplicate_box.setWordWrap(True)
+        self.duplicate_box.setStyleSheet(WARN_STYLE)
+        self.duplicate_box.hide()
+        layout.addWidget(self.duplicate_box)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Close)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("保存(&S)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+        self.dup_timer = QTimer(self, singleShot=True, interval=300)
+        self.dup_timer.timeout.connect(self.check_duplicates)
+        self._load()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.dup_timer.stop()  # nothing runs after the card has gone
+        super().hideEvent(event)
+
+    # ---------- building ----------
+    def _basic_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.name = QLineEdit()
+        self.name.setMaxLength(40)
+        form.addRow(self.tr("姓名(&N)："), self.name)
+        self.id_number = QLineEdit()
+        self.id_number.setMaxLength(24)
+        self.id_number.setPlaceholderText(self.tr("18位身份证号"))
+        self.id_message = QLabel()
+        self.id_message.setWordWrap(True)
+        id_box = QVBoxLayout()
+        id_box.setSpacing(2)
+        id_box.addWidget(self.id_number)
+        id_box.addWidget(self.id_message)
+        form.addRow(self.tr("身份证号(&I)："), id_box)
+        row = QHBoxLayout()
+        self.sex = QComboBox()
+        self.sex.addItems(["", "男", "女"])
+        self.birth = QLineEdit()
+        self.birth.setPlaceholderText(self.tr("如 1950-03-04"))
+        self.age_label = QLabel()
+        row.addWidget(self.sex)
+        row.addWidget(QLabel(self.tr("出生日期：")))
+        row.addWidget(self.birth, 1)
+        row.addWidget(self.age_label)
+        form.addRow(self.tr("性别(&X)："), row)
+        self.birth_message = QLabel()
+        self.birth_message.setStyleSheet(ERROR_STYLE)
+        self.birth_message.hide()
+        form.addRow("", self.birth_message)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("手机，或带区号的固定电话"))
+        self.phone_message = QLabel()
+        self.phone_message.setWordWrap(True)
+        self.phone_message.hide()
+        phone_box = QVBoxLayout()
+        phone_box.setSpacing(2)
+        phone_box.addWidget(self.phone)
+        phone_box.addWidget(self.phone_message)
+        form.addRow(self.tr("电话(&P)："), phone_box)
+        place = QHBoxLayout()
+        self.village = QComboBox()
+        self.village.setEditable(True)
+        self.village.addItems([""] + [v for v, _ in recipient_search.villages(self.db)])
+        self.group = QLineEdit()
+        self.group.setPlaceholderText(self.tr("如 3组"))
+        self.group.setMaximumWidth(120)
+        place.addWidget(self.village, 2)
+        place.addWidget(QLabel(self.tr("组：")))
+        place.addWidget(self.group, 1)
+        form.addRow(self.tr("村（社区）(&V)："), place)
+        self.address = QLineEdit()
+        form.addRow(self.tr("居住地址(&A)："), self.address)
+
+        self.categories = QListWidget()
+        self.categories.setFlow(QListWidget.Flow.LeftToRight)
+        self.categories.setWrapping(True)
+        self.categories.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.categories.setSpacing(2)
+        # Room for five rows of labels; more scroll (keeps the card within 768 pixels in large text).
+        self.categories.setFixedHeight(int((self.fontMetrics().lineSpacing() + 8) * 5.2))
+        for name in recipients.list_categories(self.db):
+            self._add_category_item(name)
+        add_row = QHBoxLayout()
+        self.new_category = QLineEdit()
+        self.new_category.setPlaceholderText(self.tr("列表里没有的类别，在这里输入后添加"))
+        self.add_category_button = QPushButton(self.tr("添加类别"))
+        self.add_category_button.clicked.connect(self.add_category)
+        self.new_category.returnPressed.connect(self.add_category)
+        add_row.addWidget(self.new_category, 1)
+        add_row.addWidget(self.add_category_button)
+        cats = QVBoxLayout()
+        cats.addWidget(self.categories)
+        cats.addLayout(add_row)
+        form.addRow(self.tr("人员类别(&C)："), cats)
+
+        self.id_number.textChanged.connect(self._id_changed)
+        self.birth.textChanged.connect(self._birth_changed)
+        self.phone.textChanged.connect(self._phone_changed)
+        for w in (self.name, self.birth, self.phone):
+            w.textChanged.connect(lambda _t: self.dup_timer.start())
+        return page
+
+    def _family_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        box = QGroupBox(self.tr("家庭户"))
+        v = QVBoxLayout(box)
+        self.household_label = QLabel()
+        self.household_label.setWordWrap(True)
+        v.addWidget(self.household_label)
+        row = QHBoxLayout()
+        self.head = QCheckBox(self.tr("是户主(&H)"))
+        self.link_button = QPushButton(self.tr("关联到已登记的家庭成员…"))
+        self.link_button.clicked.connect(self.pick_household)
+        row.addWidget(self.head)
+        row.addStretch(1)
+        row.addWidget(self.link_button)
+        v.addLayout(row)
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("监护人（儿童填写）"))
+        form = QFormLayout(box)
+        self.guardian_hint = QLabel()
+        self.guardian_hint.setStyleSheet(HINT_STYLE)
+        form.addRow(self.guardian_hint)
+        self.guardian_name = QLineEdit()
+        self.guardian_relation = QComboBox()
+        self.guardian_relation.setEditable(True)
+        self.guardian_relation.addItems(["", "父亲", "母亲", "祖父", "祖母", "外祖父", "外祖母", "其他亲属"])
+        self.guardian_phone = QLineEdit()
+        self.guardian_phone_message = QLabel()
+        self.guardian_phone_message.setWordWrap(True)
+        self.guardian_phone_message.hide()
+        form.addRow(self.tr("监护人姓名(&G)："), self.guardian_name)
+        form.addRow(self.tr("关系："), self.guardian_relation)
+        gp = QVBoxLayout()
+        gp.setSpacing(2)
+        gp.addWidget(self.guardian_phone)
+        gp.addWidget(self.guardian_phone_message)
+        form.addRow(self.tr("监护人电话："), gp)
+        self.guardian_phone.textChanged.connect(
+            lambda t: self._show_phone(t, self.guardian_phone_message))
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("银行与备注"))
+        form = QFormLayout(box)
+        self.bank_name = QLineEdit()
+        self.bank_name.setPlaceholderText(self.tr("如 农村信用社"))
+        self.bank_account = QLineEdit()
+        self.note = QPlainTextEdit()
+        self.note.setFixedHeight(70)
+        form.addRow(self.tr("开户行(&B)："), self.bank_name)
+        form.addRow(self.tr("银行账号："), self.bank_account)
+        form.addRow(self.tr("备注："), self.note)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        return page
+
+    def _history_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.close_button = QPushButton(self.tr("注销…"))
+        self.close_button.clicked.connect(self.close_record)
+        self.reopen_button = QPushButton(self.tr("恢复在册"))
+        self.reopen_button.clicked.connect(self.reopen_record)
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self.close_button)
+        row.addWidget(self.reopen_button)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("修改记录（谁、什么时候、改了什么）：")))
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels([self.tr("时间"), self.tr("操作员"), self.tr("操作"),
+                                                self.tr("内容")])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().hide()
+        self.history.setWordWrap(True)
+        layout.addWidget(self.history, 1)
+        note = QLabel(self.tr("发放记录和微心愿将在相应功能上线后显示在这里。"))
+        note.setStyleSheet(HINT_STYLE)
+        layout.addWidget(note)
+        return page
+
+    def _add_category_item(self, name: str, checked: bool = False) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.categories.addItem(item)
+        return item
+
+    # ---------- loading ----------
+    def _load(self) -> None:
+        editing = self.recipient_id is not None
+        if editing:
+            assert self.recipient_id is not None
+            p = self.person = recipients.get_recipient(self.db, self.recipient_id)
+            self.setWindowTitle(self.tr("受助对象 — %s") % p.name)
+            self.name.setText(p.name)
+            self.id_number.setText(p.id_number or "")
+            if not p.id_number:
+                self.sex.setCurrentText(p.sex)
+                self.birth.setText(p.birth_date or "")
+            self.phone.setText(p.phone)
+            self.village.setCurrentText(p.village)
+            self.group.setText(p.village_group)
+            self.address.setText(p.address)
+            for name in p.categories:
+                found = self.categories.findItems(name, Qt.MatchFlag.MatchExactly)
+                if found:
+                    found[0].setCheckState(Qt.CheckState.Checked)
+                else:
+                    self._add_category_item(name, True)
+            self.head.setChecked(p.is_household_head)
+            self.guardian_name.setText(p.guardian_name)
+            self.guardian_relation.setCurrentText(p.guardian_relation)
+            self.guardian_phone.setText(p.guardian_phone)
+            self.bank_name.setText(p.bank_name)
+            self.bank_account.setText(p.bank_account)
+            self.note.setPlainText(p.note)
+        else:
+            self.setWindowTitle(self.tr("新增受助对象"))
+            self.tabs.setTabEnabled(2, False)
+        self._id_changed(self.id_number.text())
+        self._show_household()
+        self._show_status()
+        self._show_history()
+        writable = self.operator.can_write
+        for tab in (self.basic_tab, self.family_tab):
+            tab.setEnabled(writable)
+        self.save_button.setVisible(writable)
+        if not writable:
+            self.error.setStyleSheet(HINT_STYLE)
+            self.error.setText(self.tr("只读账号：只能查看，不能修改。"))
+        self.name.setFocus()
+
+    def _show_status(self) -> None:
+        p = self.person
+        if p is None:
+            self.status_label.setText("")
+            self.close_button.hide()
+            self.reopen_button.hide()
+            return
+        if p.status == "active":
+            self.status_label.setText(self.tr("状态：在册"))
+        else:
+            self.status_label.setText(self.tr("状态：已注销（%s，%s）") % (p.closed_reason, p.closed_on or ""))
+        self.close_button.setVisible(p.status == "active")
+        self.close_button.setEnabled(self.operator.can_write)
+        self.reopen_button.setVisible(p.status != "active")
+        self.reopen_button.setEnabled(self.operator.is_admin)
+        self.reopen_button.setToolTip("" if self.operator.is_admin
+                                      else self.tr("只有管理员可以恢复已注销的记录"))
+
+    def _show_household(self) -> None:
+        p = self.person
+        if self._join_of:
+            self.household_label.setText(self.tr("保存后将加入 %s 的家庭户。") % self._join_name)
+            return
+        members = households.members(self.db, p.household_id if p else None)
+        others = [m for m in members if p is None or m.id != p.id]
+        if not others:
+            self.household_label.setText(self.tr("还没有登记同户的家人。"))
+            return
+        names = "、".join(m.name + (self.tr("（户主）") if m.is_head else "") for m in others)
+        self.household_label.setText(self.tr("同户家人：%s") % names)
+
+    def _show_history(self) -> None:
+        entries = audit.history(self.db, self.recipient_id) if self.recipient_id else []
+        rows = [[str(e["at"])[:16].replace("T", " "), e["operator"],
+                 self._actions.get(e["action"], e["action"]), self._change_text(e)]
+                for e in reversed(entries)]
+        if self.recipient_id and not any(e["action"] == "create" for e in entries):
+            rows.append(self._bulk_created())
+        self.history.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                self.history.setItem(r, c, QTableWidgetItem(text))
+        for c in range(3):
+            self.history.resizeColumnToContents(c)
+        self.history.resizeRowsToContents()
+
+    def _bulk_created(self) -> list[str]:
+        """People added in bulk (roster import, demo data) have one audit entry for the batch."""
+        assert self.recipient_id is not None
+        handle = recipient_search.handle_of(self.db, self.recipient_id)
+        row = recipient_search.fetch_rows(self.db, [handle] if handle is not None else []).get(handle or 0)
+        if row is None:
+            return ["", "", self._actions["create"], ""]
+        names = {o.id: o.display_name for o in accounts.list_operators(self.db)}
+        names.setdefault(accounts.SYSTEM.id, accounts.SYSTEM.display_name)
+        return [str(row["created_at"])[:16].replace("T", " "), names.get(row["created_by"], row["created_by"]),
+                self._actions["create"], self.tr("批量登记（花名册导入或演示数据）")]
+
+    def _change_text(self, e: dict[str, Any]) -> str:
+        before, after = e.get("before") or {}, e.get("after") or {}
+        if e["action"] == "create":
+            return self.tr("登记：%s") % after.get("name", "")
+        if e["action"] == "close":
+            return f"{after.get('closed_reason', '')} {after.get('closed_on', '')}"
+        if e["action"] == "reopen":
+            return self.tr("原为已注销（%s %s）") % (before.get("closed_reason", ""), before.get("closed_on", ""))
+        parts = []
+        for key, label in self._fields.items():
+            b, a = before.get(key), after.get(key)
+            if b == a:
+                continue
+            if key == "household_id":
+                parts.append(self.tr("加入了另一个家庭户") if a else self.tr("离开了家庭户"))
+                continue
+            if isinstance(a, list) or isinstance(b, list):
+                b, a = "、".join(b or []), "、".join(a or [])
+            if isinstance(a, bool) or isinstance(b, bool):
+                b, a = (self.tr("是") if b else self.tr("否")), (self.tr("是") if a else self.tr("否"))
+            parts.append(f"{label}：{b or '—'} → {a or '—'}")
+        return "；".join(parts)
+
+    # ---------- live checks ----------
+    def _id_changed(self, text: str) -> None:
+        s = normalise(text)
+        self._id = None
+        locked = False
+        if not s:
+            self.id_message.setStyleSheet(HINT_STYLE)
+            self.id_message.setText(self.tr("没有身份证号也可以登记，请填写性别和出生日期。"))
+        elif len(s) < 18 and len(s) != 15 and re.fullmatch(r"\d*X?", s):
+            self.id_message.setStyleSheet(HINT_STYLE)
+            self.id_message.setText(self.tr("已输入 %d 位，还差 %d 位") % (len(s), 18 - len(s)))
+        else:
+            try:
+                self._id = parse_id(s, today=self.today)
+            except InputError as exc:
+                self.id_message.setStyleSheet(ERROR_STYLE)
+                self.id_message.setText(exc.message)
+            else:
+                locked = True
+                other = recipients.find_by_id_number(self.db, self._id.number)
+                if other is not None and other.id != self.recipient_id:
+                    self.id_message.setStyleSheet(ERROR_STYLE)
+                    self.id_message.setText(self.tr("这个身份证号已经登记过：%s（%s%s），不能重复登记")
+                                            % (other.name, other.village, other.village_group))
+                else:
+                    self.id_message.setStyleSheet(OK_STYLE)
+                    up = (self.tr("（15位旧号码已升级为 %s）") % self._id.number
+                          if self._id.upgraded_from else "")
+                    self.id_message.setText(self.tr("✓ 身份证号有效：%s出生，%s，%d 周岁%s") % (
+                        self._id.birth_date.isoformat(), self._id.sex,
+                        age_on(self._id.birth_date, self.today), up))
+                self.sex.setCurrentText(self._id.sex)
+                self.birth.setText(self._id.birth_date.isoformat())
+        self.sex.setEnabled(not locked)
+        self.birth.setReadOnly(locked)
+        self.sex.setToolTip(self.tr("由身份证号得出") if locked else "")
+        self.birth.setToolTip(self.tr("由身份证号得出") if locked else "")
+        self._birth_changed(self.birth.text())
+        self.dup_timer.start()
+
+    def _birth_value(self) -> dt.date | None:
+        if self._id is not None:
+            return self._id.birth_date
+        text = self.birth.text().strip()
+        return parse_birth_date(text) if text else None
+
+    def _birth_changed(self, _text: str) -> None:
+        try:
+            birth = self._birth_value()
+        except ValueError:
+            self.birth_message.setText(self.tr("出生日期看不懂，请写成 1950-03-04"))
+            self.birth_message.show()
+            self.age_label.setText("")
+            return
+        if birth is not None and birth > self.today:
+            self.birth_message.setText(self.tr("出生日期不能晚于今天"))
+            self.birth_message.show()
+            self.age_label.setText("")
+            return
+        self.birth_message.hide()
+        age = age_on(birth, self.today) if birth else None
+        self.age_label.setText(self.tr("%d 周岁") % age if age is not None else "")
+        child = age is not None and age < 18
+        self.guardian_hint.setText(self.tr("未满18周岁，请填写监护人。") if child else "")
+        self.guardian_hint.setVisible(child)
+
+    def _show_phone(self, text: str, label: QLabel) -> bool:
+        if not text.strip():
+            label.setText("")
+            label.hide()
+            return True
+        label.show()
+        try:
+            parse_phone(text)
+        except InputError as exc:
+            label.setStyleSheet(ERROR_STYLE)
+            label.setText(exc.message)
+            return False
+        label.setStyleSheet(OK_STYLE)
+        label.setText(self.tr("✓ 电话号码有效"))
+        return True
+
+    def _phone_changed(self, text: str) -> None:
+        self._show_phone(text, self.phone_message)
+
+    def _dup_key(self) -> tuple[str, str, str]:
+        try:
+            birth = self._birth_value()
+        except ValueError:
+            birth = None
+        return ("".join(self.name.text().split()), birth.isoformat() if birth else "",
+                self.phone.text().strip())
+
+    def check_duplicates(self) -> list[recipients.PossibleDuplicate]:
+        """Show who may already be this person (same name and birth date, or same phone)."""
+        key = self._dup_key()
+        name, birth, phone = key
+        dups = recipients.possible_duplicates(self.db, name, birth or None, phone,
+                                              exclude_id=self.recipient_id)
+        self._duplicates = dups
+        if not dups:
+            self._dup_shown_for = None
+            self.duplicate_box.hide()
+            self.save_button.setText(self.tr("保存(&S)"))
+            return dups
+        self._dup_shown_for = key
+        self.save_button.setText(self.tr("仍然保存(&S)"))
+        lines = []
+        for d in dups[:5]:
+            why = []
+            if "name_birth" in d.reasons:
+                why.append(self.tr("同名、出生日期相同"))
+            if "phone" in d.reasons:
+                why.append(self.tr("电话相同"))
+            closed = "" if d.status == "active" else self.tr("，已注销")
+            lines.append(self.tr("• %s（%s，%s，%s%s）：%s") % (
+                d.name, d.village or self.tr("村未填"), d.birth_date or self.tr("出生日期未填"),
+                d.id_number or self.tr("无身份证号"), closed, "、".join(why)))
+        more = self.tr("\n……共 %d 人") % len(dups) if len(dups) > 5 else ""
+        self.duplicate_box.setText(self.tr("可能重复登记，请先核对：\n%s%s\n确认不是同一个人，再点“仍然保存”。")
+                                   % ("\n".join(lines), more))
+        self.duplicate_box.show()
+        return dups
+
+    # ---------- actions ----------
+    def add_category(self) -> None:
+        name = "".join(self.new_category.text().split())
+        if not name:
+            return
+        found = self.categories.findItems(name, Qt.MatchFlag.MatchExactly)
+        item = found[0] if found else self._add_category_item(name)
+        item.setCheckState(Qt.CheckState.Checked)
+        self.categories.scrollToItem(item)
+        self.new_category.clear()
+
+    def checked_categories(self) -> list[str]:
+        return [self.categories.item(i).text() for i in range(self.categories.count())
+                if self.categories.item(i).checkState() == Qt.CheckState.Checked]
+
+    def pick_household(self) -> HouseholdPicker:
+        picker = HouseholdPicker(self.db, self.recipient_id, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.accepted.connect(lambda: self._picked(picker))
+        picker.open()
+        return picker
+
+    def _picked(self, picker: HouseholdPicker) -> None:
+        if picker.chosen:
+            self.join_household(*picker.chosen)
+
+    def join_household(self, recipient_id: str, name: str) -> None:
+        """Link this person to the household of someone already registered (saved with the card)."""
+        self._join_of, self._join_name = recipient_id, name
+        self._show_household()
+
+    def _input(self) -> recipients.RecipientInput:
+        p = self.person
+        return recipients.RecipientInput(
+            name=self.name.text(),
+            id_number=self.id_number.text(),
+            sex="" if self._id else self.sex.currentText(),
+            birth_date=None if self._id else self._birth_value(),
+            village=self.village.currentText(),
+            village_group=self.group.text(),
+            address=self.address.text(),
+            phone=self.phone.text(),
+            guardian_name=self.guardian_name.text(),
+            guardian_phone=self.guardian_phone.text(),
+            guardian_relation=self.guardian_relation.currentText(),
+            bank_name=self.bank_name.text(),
+            bank_account=self.bank_account.text(),
+            note=self.note.toPlainText(),
+            categories=self.checked_categories(),
+            household_id=p.household_id if p else None,
+            is_household_head=self.head.isChecked(),
+        )
+
+    def save(self) -> None:
+        if not self.operator.can_write:
+            return
+        self.error.setStyleSheet(ERROR_STYLE)
+        try:
+            data = self._input()
+        except ValueError:
+            self._fail(self.tr("出生日期看不懂，请写成 1950-03-04"), self.birth)
+            return
+        if not "".join(data.name.split()):
+            self._fail(self.tr("请填写姓名"), self.name)
+            return
+        key = self._dup_key()
+        warned = self.duplicate_box.isVisible() and self._dup_shown_for == key
+        self.dup_timer.stop()
+        if self.check_duplicates() and not warned:
+            self.error.setText("")  # shown now: saving needs a second, deliberate click
+            return
+        try:
+            person = households.save_member(self.db, self.operator, data, recipient_id=self.recipient_id,
+                                            join_household_of=self._join_of, today=self.today)
+        except CharityDeskError as exc:
+            self._fail(exc.message, self._widget_for(exc))
+            return
+        self.person = person
+        self.recipient_id = person.id
+        if self.on_saved is not None:
+            self.on_saved(person)
+        self.accept()
+
+    def _widget_for(self, exc: CharityDeskError) -> QWidget | None:
+        """The field a refusal is about, to put the cursor there."""
+        if isinstance(exc, IdNumberError):
+            return self.id_number
+        if isinstance(exc, PhoneError):
+            return self.phone if not self._show_phone(self.phone.text(), self.phone_message) \
+                else self.guardian_phone
+        return {"name": self.name, "id_number": self.id_number, "sex": self.sex,
+                "birth_date": self.birth}.get(str(exc.facts.get("field")))
+
+    def _fail(self, message: str, widget: QWidget | None) -> None:
+        self.error.setText(message)
+        if widget is not None:
+            self.tabs.setCurrentIndex(1 if widget is self.guardian_phone else 0)
+            widget.setFocus()
+
+    def close_record(self) -> CloseDialog:
+        """Ask why and when, then close the record (the dialog is returned for tests)."""
+        assert self.person is not None
+        dlg = CloseDialog(self.person.name, self.today, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        person_id = self.person.id
+        dlg.accepted.connect(lambda: self._apply(
+            lambda: recipients.close_recipient(self.db, self.operator, person_id, *dlg.values())))
+        dlg.open()
+        return dlg
+
+    def reopen_record(self) -> None:
+        assert self.person is not None
+        person_id = self.person.id
+        self._apply(lambda: recipients.reopen_recipient(self.db, self.operator, person_id))
+
+    def _apply(self, change: Any) -> None:
+        try:
+            person = change()
+        except CharityDeskError as exc:
+            self.error.setStyleSheet(ERROR_STYLE)
+            self.error.setText(exc.message)
+            return
+        self.person = person
+        self.error.setText("")
+        self._show_status()
+        self._show_history()
+        if self.on_saved is not None:
+            self.on_saved(person)

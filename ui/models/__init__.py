@@ -1,0 +1,1 @@
+"""Table models: they hold ids and fetch rows as they are shown."""

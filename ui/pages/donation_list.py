@@ -1,0 +1,382 @@
+"""The donation list: filters, totals of what is shown, a donation's detail with its receipts,
+void (administrators) and reprint (补打), batch printing, and the funds' balances.
+
+Changing a filter re-runs the query in SQLite (`app.donation_query`) through
+the lazy `DonationModel`; typing in the donor box waits 150 ms for a pause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import donation_query, funds, receipts
+from app.accounts import Operator
+from app.db import Database
+from app.donation_query import Filters, Totals
+from app.money import format_fen
+from ui.dialogs.donation_void import DonationVoidDialog
+from ui.dialogs.receipt_batch import ReceiptBatchDialog
+from ui.models.donation_model import DonationModel
+from ui.printing import ReceiptPrinting
+
+
+def _qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+class DonationList(QWidget):
+    def __init__(self, db: Database, operator: Callable[[], Operator], printing: ReceiptPrinting,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.operator = operator
+        self.printing = printing
+        self.stale = True
+        self.current: dict[str, Any] | None = None
+        layout = QVBoxLayout(self)
+
+        # filters
+        bar = QHBoxLayout()
+        self.use_dates = QCheckBox(self.tr("日期(&R)"))
+        today = dt.date.today()
+        self.date_from = QDateEdit(_qdate(today.replace(day=1)))
+        self.date_to = QDateEdit(_qdate(today))
+        for w in (self.date_from, self.date_to):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setEnabled(False)
+        self.donor_text = QLineEdit()
+        self.donor_text.setClearButtonEnabled(True)
+        self.donor_text.setPlaceholderText(self.tr("捐赠人：姓名、电话、拼音首字母"))
+        self.fund = QComboBox()
+        self.method = QComboBox()
+        self.method.addItem(self.tr("全部方式"), None)
+        for code, label in (("cash", self.tr("现金")), ("bank", self.tr("银行转账")),
+                            ("wechat", self.tr("微信")), ("alipay", self.tr("支付宝")),
+                            ("goods", self.tr("物资"))):
+            self.method.addItem(label, code)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("有效"), False)
+        self.status.addItem(self.tr("作废"), True)
+        self.status.addItem(self.tr("全部状态"), None)
+        bar.addWidget(self.donor_text, 1)
+        bar.addWidget(self.use_dates)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("—"))
+        bar.addWidget(self.date_to)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(self.fund)
+        bar2.addWidget(self.method)
+        bar2.addWidget(self.status)
+        bar2.addStretch(1)
+        layout.addLayout(bar)
+        layout.addLayout(bar2)
+
+        # table and detail
+        self.model = DonationModel(db, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self._size_columns()
+
+        detail_box = QGroupBox(self.tr("捐赠详情"))
+        dl = QVBoxLayout(detail_box)
+        self.detail = QLabel(self.tr("在左边选一笔捐赠。"))
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dl.addWidget(self.detail, 1)
+        self.reprint_button = QPushButton(self.tr("补打收据(&P)"))
+        self.preview_button = QPushButton(self.tr("预览(&V)"))
+        self.pdf_button = QPushButton(self.tr("存为 PDF"))
+        self.void_button = QPushButton(self.tr("作废…(&Z)"))
+        for b in (self.reprint_button, self.preview_button, self.pdf_button, self.void_button):
+            b.setEnabled(False)
+        row1 = QHBoxLayout()
+        row1.addWidget(self.reprint_button)
+        row1.addWidget(self.preview_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.pdf_button)
+        row2.addWidget(self.void_button)
+        dl.addLayout(row1)
+        dl.addLayout(row2)
+
+        split = QSplitter()
+        split.addWidget(self.view)
+        split.addWidget(detail_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([700, 300])
+        layout.addWidget(split, 1)
+
+        foot = QHBoxLayout()
+        self.totals_label = QLabel()
+        self.batch_button = QPushButton(self.tr("批量打印收据…(&B)"))
+        foot.addWidget(self.totals_label, 1)
+        foot.addWidget(self.batch_button)
+        layout.addLayout(foot)
+        self.balances = QLabel()
+        self.balances.setWordWrap(True)
+        self.balances.setStyleSheet("color: #444;")
+        layout.addWidget(self.balances)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self.apply_filters)
+        self.donor_text.textChanged.connect(lambda _t: self.timer.start())
+        self.use_dates.toggled.connect(self._dates_toggled)
+        for w in (self.date_from, self.date_to):
+            w.dateChanged.connect(lambda _d: self.apply_filters())
+        for c in (self.fund, self.method, self.status):
+            c.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.model.totalled.connect(self._show_totals)
+        self.model.modelReset.connect(self._selection_gone)
+        self.view.selectionModel().selectionChanged.connect(self._selected)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.preview_button.clicked.connect(self.preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.void_button.clicked.connect(self.void)
+        self.batch_button.clicked.connect(self.batch)
+        self.printing.message.connect(self.message.setText)
+        self.printing.printed.connect(lambda _n: self._reload_current())
+        self._load_funds()
+
+    def _size_columns(self) -> None:
+        """Widths from sample text in the current font, so large text stays readable."""
+        fm = self.view.fontMetrics()
+        samples = ("2026-11-22", "ST01-2026-000001", "张三丰爱心", "物资：大米、面", "12,345.00",
+                   "慈善基金（非定", "慈心一日捐", "作废", "张站长")
+        for col, sample in enumerate(samples):
+            self.view.setColumnWidth(col, fm.horizontalAdvance(sample) + 24)
+        self.view.verticalHeader().setDefaultSectionSize(fm.height() + 10)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+
+    # ---------- filters ----------
+    def _load_funds(self) -> None:
+        keep = self.fund.currentData()
+        self.fund.blockSignals(True)
+        self.fund.clear()
+        self.fund.addItem(self.tr("全部基金"), None)
+        for f in funds.list_funds(self.db, include_closed=True):
+            self.fund.addItem(f.name, f.id)
+        i = self.fund.findData(keep) if keep else 0
+        self.fund.setCurrentIndex(max(i, 0))
+        self.fund.blockSignals(False)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filters()
+
+    def filters(self) -> Filters:
+        dates = self.use_dates.isChecked()
+        return Filters(
+            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+            donor_text=self.donor_text.text(), fund_id=self.fund.currentData(),
+            method=self.method.currentData(), voided=self.status.currentData())
+
+    def apply_filters(self) -> None:
+        self.timer.stop()
+        self.model.set_filters(self.filters())
+        self.stale = False
+
+    def mark_stale(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh_if_stale()
+
+    def refresh_if_stale(self) -> None:
+        if self.stale:
+            self._load_funds()
+            keep = self.current["id"] if self.current else None
+            self.apply_filters()
+            if keep:
+                self.select(keep)
+        self._show_balances()
+
+    # ---------- shown figures ----------
+    def _show_totals(self) -> None:
+        t: Totals = self.model.totals
+        text = self.tr("共 %d 笔，金额合计 ¥%s（现金 ¥%s，物资估值 ¥%s）") % (
+            t.count, format_fen(t.total_fen), format_fen(t.cash_fen), format_fen(t.goods_fen))
+        if t.voided:
+            text += self.tr("；其中作废 %d 笔，不计入合计") % t.voided
+        self.totals_label.setText(text)
+
+    def _show_balances(self) -> None:
+        parts = [f"{html.escape(f.name)} <b>¥{format_fen(f.balance_fen)}</b>" for f in funds.list_funds(self.db)]
+        self.balances.setText(self.tr("基金余额：") + "；".join(parts))
+
+    # ---------- the selected donation ----------
+    def select(self, donation_id: str) -> bool:
+        r = self.model.row_of(donation_id)
+        if r < 0:
+            return False
+        self.view.selectRow(r)
+        self.view.scrollTo(self.model.index(r, 0))
+        return True
+
+    def _selection_gone(self) -> None:
+        self.current = None
+        self._show_detail()
+
+    def _selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        did = self.model.donation_id(rows[0].row()) if rows else None
+        self.current = donation_query.detail(self.db, did) if did else None
+        self._show_detail()
+
+    def _reload_current(self) -> None:
+        self.model.rows_changed([])
+        if self.current:
+            self.current = donation_query.detail(self.db, self.current["id"])
+        self._show_detail()
+
+    def live_receipt(self) -> receipts.Receipt | None:
+        if not self.current:
+            return None
+        return next((r for r in self.current["receipts"] if not r.is_void), None)
+
+    def _show_detail(self) -> None:
+        d = self.current
+        admin = self.operator().is_admin
+        live = self.live_receipt()
+        any_receipt = d["receipts"][-1] if d and d["receipts"] else None
+        self.reprint_button.setEnabled(live is not None)
+        self.preview_button.setEnabled(any_receipt is not None)
+        self.pdf_button.setEnabled(any_receipt is not None)
+        self.void_button.setEnabled(bool(d) and admin and d is not None and d["status"] == "active")
+        self.void_button.setToolTip("" if admin else self.tr("只有管理员可以作废"))
+        if d is None:
+            self.detail.setText(self.tr("在左边选一笔捐赠。"))
+            return
+        e = html.escape
+        lines = [f"<b>{e(d['donor_name'])}</b>　{e(d['donated_on'])}"]
+        if d["kind"] == "cash":
+            method = {"cash": self.tr("现金"), "bank": self.tr("银行转账"), "wechat": self.tr("微信"),
+                      "alipay": self.tr("支付宝")}.get(d["method"], d["method"])
+            lines.append(self.tr("捐款 ¥%s（%s）") % (format_fen(d["amount_fen"]), e(method)))
+        else:
+            lines.append(self.tr("物资，估值合计 ¥%s") % format_fen(d["amount_fen"]))
+            for g in d["goods"]:
+                value = (self.tr("¥%s") % format_fen(g["value_fen"]) if g["value_fen"] is not None
+                         else self.tr("未估值"))
+                lines.append(f"　· {e(g['item'])} {e(str(g['quantity']))}{e(g['unit'])}　{value}")
+        lines.append(self.tr("基金：%s") % e(d["fund_name"]))
+        if d["programme_name"]:
+            lines.append(self.tr("救助项目：%s") % e(d["programme_name"]))
+        if d["recipient_name"]:
+            lines.append(self.tr("定向受助人：%s") % e(d["recipient_name"]))
+        if d["purpose"]:
+            lines.append(self.tr("用途：%s") % e(d["purpose"]))
+        if d["note"]:
+            lines.append(self.tr("备注：%s") % e(d["note"]))
+        lines.append(self.tr("经办人：%s") % e(d["operator"] or ""))
+        if d["status"] != "active":
+            lines.append("<span style='color:#c0392b'>" + self.tr("已作废：%s（%s，%s）") % (
+                e(d["void_reason"]), e(d["voided_by_name"] or ""), e((d["voided_at"] or "")[:16])) + "</span>")
+        lines.append("<br><b>" + self.tr("收据记录") + "</b>")
+        for r in d["receipts"]:
+            state = self.tr("作废：%s") % e(r.void_reason) if r.is_void else self.tr("有效")
+            printed = (self.tr("打印 %d 次") % r.print_count) if r.print_count else self.tr("未打印")
+            lines.append(f"{e(r.number)}　{state}　{printed}　{e(r.issued_at[:10])}")
+        if not d["receipts"]:
+            lines.append(self.tr("（没有收据）"))
+        self.detail.setText("<br>".join(lines))
+
+    # ---------- actions ----------
+    def reprint(self) -> None:
+        live = self.live_receipt()
+        if live is not None:
+            self.printing.print_receipt(live.number)
+
+    def preview(self) -> None:
+        if self.current and self.current["receipts"]:
+            self.printing.preview(self.current["receipts"][-1].number)
+
+    def save_pdf(self) -> None:
+        if self.current and self.current["receipts"]:
+            self.printing.save_pdf(self.current["receipts"][-1].number)
+
+    def void(self) -> None:
+        d = self.current
+        if d is None:
+            return
+        live = self.live_receipt()
+        amount = format_fen(d["amount_fen"])
+        summary = self.tr("%s　%s　¥%s　收据 %s") % (d["donor_name"], d["donated_on"], amount,
+                                                 live.number if live else self.tr("无"))
+        dlg = DonationVoidDialog(self.db, self.operator(), d["id"], summary,
+                                 live.number if live else None, self)
+        self.void_dialog: DonationVoidDialog | None = dlg
+
+        def finished(result: int) -> None:
+            self.void_dialog = None
+            if result:
+                self.message.setText(dlg.result_text)
+                keep = d["id"]
+                self.apply_filters()
+                if not self.select(keep):
+                    self.current = None
+                    self._show_detail()
+                self._show_balances()
+
+        dlg.finished.connect(finished)
+        dlg.open()
+
+    def batch(self) -> None:
+        f = self.filters()
+        today = dt.date.today()
+        dlg = ReceiptBatchDialog(f.date_from or today.replace(day=1), f.date_to or today, self)
+        if not dlg.exec():
+            return
+        a, b = dlg.range()
+        if dlg.action == "pdf":
+            from PySide6.QtWidgets import QFileDialog
+
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("收据存为 PDF"),
+                                                  f"捐赠收据 {a}—{b}.pdf", self.tr("PDF 文件 (*.pdf)"))
+            if not path:
+                return
+            self.printing.print_batch(a, b, save_to=path)
+        else:
+            self.printing.print_batch(a, b)
+
