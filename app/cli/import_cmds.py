@@ -28,6 +28,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="已登记的人（身份证号相同）按表格中填写的内容更新；默认保持不变")
     p.set_defaults(func=cmd_import_recipients, show=show_import)
 
+    p = sub.add_parser("import-donations", parents=[common],
+                       help="导入捐款名单（慈心一日捐等，.xlsx、.xls、.csv）",
+                       description="从捐款名单导入捐赠，每笔开具收据。全部行都没有问题才写入，除非加 --skip-invalid。")
+    add_import_arguments(p)
+    p.add_argument("--fund", metavar="NAME", help="捐款进入的基金（默认：慈善基金（非定向））")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="表中没有日期列时使用的捐款日期（默认：今天）")
+    p.set_defaults(func=cmd_import_donations, show=show_import)
+
 
 def add_import_arguments(p: argparse.ArgumentParser) -> None:
     """The options every import command shares (--json comes from the common parent parser)."""
@@ -91,5 +99,25 @@ def cmd_import_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, A
     result = recipient_import.import_file(
         ctx.db, ctx.actor, args.file, sheet=args.sheet, dry_run=args.dry_run,
         skip_invalid=args.skip_invalid, update=args.update, report=args.report,
+    )
+    return finish(result, ctx)
+
+
+def cmd_import_donations(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    import datetime as dt
+
+    from app import donation_import, funds
+    from app.errors import InputError
+
+    fund_id = funds.find_fund(ctx.db, args.fund).id if args.fund else None
+    on = None
+    if args.date:
+        try:
+            on = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise InputError("bad_date", f"日期格式应为 YYYY-MM-DD：{args.date}") from None
+    result = donation_import.import_file(
+        ctx.db, ctx.actor, args.file, sheet=args.sheet, fund_id=fund_id, on=on, dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid, report=args.report,
     )
     return finish(result, ctx)
