@@ -296,7 +296,8 @@ def _window_start(prog: Programme, on: dt.date) -> dt.date | None:
         starts.append(dt.date(r.not_aided_since, 1, 1))
     if r.not_aided_months is not None:  # aid on the same day N months back no longer counts
         starts.append(months_before(on, r.not_aided_months) + dt.timedelta(days=1))
-    return min(starts) if starts else None
+    starts.append(on)  # whatever the rules, a programme never pays the same person twice on one day
+    return min(starts)
 
 
 def _window_words(prog: Programme, on: dt.date, last: str) -> str:
@@ -304,7 +305,9 @@ def _window_words(prog: Programme, on: dt.date, last: str) -> str:
     r = prog.rules
     if r.not_aided_since is not None and last >= f"{r.not_aided_since:04d}-01-01":
         return f"{last[:4]} 年已受助（{last}）"
-    return f"{r.not_aided_months} 个月内已受助（{last}）"
+    if r.not_aided_months is not None and last != on.isoformat():
+        return f"{r.not_aided_months} 个月内已受助（{last}）"
+    return f"当天已在本项目受助（{last}）"
 
 
 _DISABLED = frozenset(DISABLED_CATEGORIES)

@@ -567,3 +567,27 @@ def test_command_line_overdraw_fails_and_writes_nothing(tmp_path, capsys):
     assert code == 0 and "不能确认" in out and "没有保存" in out
     code, out, _ = call(capsys, "--db", path, "distribute", "--programme", "敬老", "--date", "2026-13-01", "--json")
     assert code == 1 and json.loads(out)["reason"] == "bad_date"
+
+
+def test_same_programme_never_pays_twice_on_one_day(db, admin):
+    """No not-again rule: still, a second confirmed run on the same day finds nobody new."""
+    from app import distributions as dist_mod
+    from app import donations, donors, funds, programmes, recipients
+    from app.donations import DonationInput
+    from app.idcard import check_char
+
+    body = "370303" + "20150601" + "123"
+    recipients.add_recipient(db, admin, recipients.RecipientInput("王小明", body + check_char(body)))
+    fund = funds.default_fund(db)
+    d = donors.create_donor(db, admin, "person", "张三")
+    donations.record_donation(db, admin, DonationInput(d.id, dt.date(2026, 1, 2), 500000))
+    prog = programmes.create_programme(db, admin, programmes.ProgrammeInput(
+        name="春节红包", fund_id=fund.id, amount_fen=50000))
+    on = dt.date(2026, 1, 20)
+    _, first = dist_mod.distribute(db, admin, prog.id, on)
+    assert first.people == 1
+    from app.eligibility import plan
+
+    again = plan(db, prog.id, on)
+    assert again.people == 0
+    assert funds.default_fund(db).balance_fen == 500000 - 50000
