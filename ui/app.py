@@ -59,6 +59,7 @@ def run(argv: list[str] | None = None) -> int:
 
     window = MainWindow(db, operator)
     window.show()
+    window.activateWindow()  # after the login dialog, so keyboard shortcuts reach the window
     code = qapp.exec()
     db.close()
     return int(code)

@@ -104,6 +104,10 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
+        # Typing right after choosing a page goes where a volunteer expects: search box or donor field.
+        target = getattr(page, "search", None) or getattr(page, "donor", None)
+        if isinstance(target, QWidget):
+            target.setFocus()
 
     def set_operator(self, operator: accounts.Operator) -> None:
         self.operator = operator

@@ -52,7 +52,10 @@ class HomePage(QWidget):
         self.funds = QTableWidget(0, 4)
         self.funds.setHorizontalHeaderLabels([self.tr("基金"), self.tr("收入（元）"), self.tr("支出（元）"),
                                               self.tr("余额（元）")])
-        self.funds.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.funds.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.funds.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.funds.verticalHeader().hide()
         v.addWidget(self.funds)
