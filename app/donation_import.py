@@ -118,8 +118,12 @@ def preview(db: Database, path: str | Path, *, sheet: str | None = None, header_
 
 
 def apply(db: Database, actor: Operator, pv: DonationPreview, *, skip_invalid: bool = False,
-          dry_run: bool = False, today: dt.date | None = None) -> ImportResult:
-    """Write the previewed donations, all or none (unless `skip_invalid`), in one transaction."""
+          dry_run: bool = False, update: bool = False, today: dt.date | None = None) -> ImportResult:
+    """Write the previewed donations, all or none (unless `skip_invalid`), in one transaction.
+
+    `update` is accepted for the shared wizard and ignored: a recorded gift is never
+    changed by an import (duplicates are left alone).
+    """
     require_write(actor)
     table, errors, counts = pv.table, pv.problems, pv.counts
     result = ImportResult(

@@ -141,7 +141,11 @@ class DonationList(QWidget):
         foot = QHBoxLayout()
         self.totals_label = QLabel()
         self.batch_button = QPushButton(self.tr("批量打印收据…(&B)"))
+        self.import_button = QPushButton(self.tr("导入捐款名单…(&I)"))
+        self.import_button.setToolTip(self.tr("慈心一日捐等捐款名单（.xlsx、.xls、.csv），每笔开具收据"))
+        self.import_button.clicked.connect(lambda: self.open_import())
         foot.addWidget(self.totals_label, 1)
+        foot.addWidget(self.import_button)
         foot.addWidget(self.batch_button)
         layout.addLayout(foot)
         self.balances = QLabel()
@@ -217,6 +221,20 @@ class DonationList(QWidget):
         self.timer.stop()
         self.model.set_filters(self.filters())
         self.stale = False
+
+    def open_import(self, path: str | None = None) -> None:
+        """The shared import wizard on the donation list service (import-donations)."""
+        from app import donation_import
+        from ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.db, self.operator, service=donation_import,
+                              title=self.tr("导入捐款名单"), shown=("donor_name", "amount", "date"),
+                              parent=self)
+        wizard.imported.connect(lambda *_: self.mark_stale())
+        self.import_wizard = wizard
+        if path:
+            wizard.set_file(path)
+        wizard.show()
 
     def mark_stale(self) -> None:
         self.stale = True

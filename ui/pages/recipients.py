@@ -41,6 +41,7 @@ from app.errors import CharityDeskError
 from app.excel import Cancelled
 from app.recipient_search import COLUMNS, DEFAULT_COLUMNS, Filters
 from ui import settings
+from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.person_card import PersonCard
 from ui.models.recipient_model import RecipientModel
 from ui.worker import Job, run_job
@@ -94,11 +95,9 @@ class RecipientsPage(QWidget):
         menu.addAction(self.tr("导出 Excel（完整信息）…"), lambda: self.export(mask=False))
         menu.addAction(self.tr("导出 Excel（脱敏，可对外公布）…"), lambda: self.export(mask=True))
         self.export_button.setMenu(menu)
-        # The roster import wizard comes with the spreadsheet reader (issue 5 item 4).
-        self.import_button = QPushButton(self.tr("导入花名册…"))
-        self.import_button.setEnabled(False)
-        self.import_button.setToolTip(self.tr("导入向导即将推出。现在可以用命令行导入：\n"
-                                              "python -m app import-recipients 花名册.xlsx"))
+        self.import_button = QPushButton(self.tr("导入花名册(&I)…"))
+        self.import_button.clicked.connect(lambda: self.open_import())
+        self.import_wizard: ImportWizard | None = None
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self.count_label.setStyleSheet("font-weight: bold; padding: 0 6px;")
@@ -195,6 +194,10 @@ class RecipientsPage(QWidget):
         can = self.operator.can_write
         self.add_button.setEnabled(can)
         self.add_button.setToolTip("" if can else self.tr("只读账号不能新增"))
+        self.import_button.setEnabled(can)
+        self.import_button.setToolTip(
+            self.tr("从 Excel 花名册导入受助对象（也可以用命令行 python -m app import-recipients 花名册.xlsx）")
+            if can else self.tr("只读账号不能导入（命令行 python -m app import-recipients 也需要可写账号）"))
 
     # ---------- choices and queries ----------
     def _fill_choices(self) -> None:
@@ -400,6 +403,23 @@ class RecipientsPage(QWidget):
         elif self.model.rows_changed([handle]):
             self.table.viewport().update()
         self.select_handle(handle)
+
+    # ---------- import ----------
+    def open_import(self, path: str | None = None) -> ImportWizard | None:
+        """The roster import wizard; after rows were written the table shows them."""
+        if not self.operator.can_write:
+            return None
+        wizard = ImportWizard(self.db, self._operator, title=self.tr("导入花名册"), parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(lambda _result: self.refresh())
+        wizard.destroyed.connect(lambda *_: setattr(self, "import_wizard", None))
+        self.import_wizard = wizard
+        wizard.open()
+        if path is not None:
+            wizard.set_file(path)
+        else:
+            wizard.choose_file()
+        return wizard
 
     # ---------- export ----------
     def export(self, *, mask: bool, path: str | None = None) -> Job | None:

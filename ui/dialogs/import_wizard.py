@@ -1,0 +1,490 @@
+"""导入向导: pick a spreadsheet, fix which column is which, see every row's problems, then import.
+
+One dialog for every kind of import whose service module has the same shape
+as `app.recipient_import`: `FIELDS`, `preview(db, path, *, sheet, header_row,
+mapping)` returning rows with `number`, `status` (new / duplicate / invalid)
+and `problems`, plus `counts` and `table`; and `apply(db, actor, preview, *,
+skip_invalid, update)` returning an `ImportResult`. Reading and writing run
+on a pool thread with their own connection (`ui.worker.run_job`), so the
+window never freezes; a newer preview makes an older one's answer stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import recipient_import, sheets
+from app.accounts import Operator
+from app.db import Database
+from app.errors import CharityDeskError
+from app.importing import ImportResult
+
+_Index = QModelIndex | QPersistentModelIndex
+_TINT = QColor("#fde2e2")       # rows with problems
+_TINT_TEXT = QColor("#7a1f1f")
+
+
+class PreviewModel(QAbstractTableModel):
+    """The previewed rows: Excel row number, status, a few of the row's cells, its problems."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        self.cells: dict[int, Any] = {}          # Excel row number → the sheet row
+        self.shown: Sequence[tuple[str, str]] = ()  # (field key, header)
+        self.status_text: dict[str, str] = {}
+        self.headers: list[str] = []
+
+    def set_preview(self, preview: Any | None, shown: Sequence[tuple[str, str]], heads: Sequence[str],
+                    status_text: dict[str, str], only_problems: bool = False) -> None:
+        self.beginResetModel()
+        rows = list(preview.rows) if preview is not None else []
+        self.rows = [r for r in rows if r.problems] if only_problems else rows
+        self.cells = {r.number: r for r in preview.table.rows} if preview is not None else {}
+        self.shown = shown
+        self.status_text = status_text
+        self.headers = [heads[0], heads[1], *(h for _, h in shown), heads[2]]
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return None
+
+    def problems_text(self, row: int) -> str:
+        return "；".join(p.text() for p in self.rows[row].problems)
+
+    def text(self, row: int, column: int) -> str:
+        r = self.rows[row]
+        if column == 0:
+            return str(r.number)
+        if column == 1:
+            return self.status_text.get(r.status, r.status)
+        if column == len(self.headers) - 1:
+            return self.problems_text(row)
+        key = self.shown[column - 2][0]
+        sheet_row = self.cells.get(r.number)
+        value = sheet_row.get(key) if sheet_row is not None else None
+        return "" if value is None else str(value)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and r.problems:
+            return "\n".join(p.text() for p in r.problems)
+        if role == Qt.ItemDataRole.BackgroundRole and r.problems:
+            return QBrush(_TINT)
+        if role == Qt.ItemDataRole.ForegroundRole and r.problems:
+            return QBrush(_TINT_TEXT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ImportWizard(QDialog):
+    """Import one spreadsheet through `service`; `imported` is emitted after rows were written.
+
+    `shown` chooses which of the file's fields the preview table shows (field
+    keys; the default suits the service's kind). Tests call `set_file()`
+    instead of the file dialog and read `preview`, `result` and `message_box`.
+    """
+
+    imported = Signal(object)
+
+    def __init__(self, db: Database, operator: Operator | Callable[[], Operator], *,
+                 service: ModuleType = recipient_import, title: str | None = None,
+                 shown: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._operator: Callable[[], Operator] = operator if callable(operator) else (lambda: operator)
+        self.service = service
+        self.fields: tuple[Any, ...] = tuple(service.FIELDS)
+        self.path: Path | None = None
+        self.preview: Any | None = None
+        self.result: ImportResult | None = None
+        self.error: BaseException | None = None
+        self.message_box: QMessageBox | None = None
+        self.busy = False
+        self._generation = 0
+        self._headers: list[str] = []
+        self._header_row: int | None = None
+        self.kind = str(getattr(service, "KIND", ""))
+        if self.kind == "recipients":
+            default_title = self.tr("导入花名册")
+            self.status_text = {"new": self.tr("新增"), "duplicate": self.tr("已登记"),
+                                "invalid": self.tr("有错误")}
+            self.update_label = self.tr("更新已登记的人(&U)")
+            default_shown: Sequence[str] = ("name", "id_number")
+        else:
+            default_title = self.tr("导入表格")
+            self.status_text = {"new": self.tr("新增"), "duplicate": self.tr("已有"), "invalid": self.tr("有错误")}
+            self.update_label = self.tr("更新已有的记录(&U)")
+            default_shown = tuple(f.key for f in self.fields if f.required)[:2]
+        labels = {f.key: f.label for f in self.fields}
+        self.shown = [(k, labels.get(k, k)) for k in (shown or default_shown)]
+        self.setWindowTitle(title or default_title)
+        self.resize(980, 700)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("文件：")))
+        self.file_label = QLabel(self.tr("还没有选择文件"))
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.file_label, 1)
+        self.sheet_label = QLabel(self.tr("工作表(&S)："))
+        self.sheet = QComboBox()
+        self.sheet.setMinimumContentsLength(8)
+        self.sheet_label.setBuddy(self.sheet)
+        self.sheet.currentIndexChanged.connect(lambda _i: self._sheet_changed())
+        top.addWidget(self.sheet_label)
+        top.addWidget(self.sheet)
+        self.sheet_label.hide()
+        self.sheet.hide()
+        self.choose_button = QPushButton(self.tr("选择文件(&F)…"))
+        self.choose_button.clicked.connect(self.choose_file)
+        top.addWidget(self.choose_button)
+        layout.addLayout(top)
+
+        self.mapping_box = QGroupBox(self.tr("每一项在表格的哪一列（认错了可以改）"))
+        grid = QGridLayout(self.mapping_box)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.combos: dict[str, QComboBox] = {}
+        per_line = 4
+        for i, f in enumerate(self.fields):
+            label = QLabel(self.tr("%s：") % (f.label + ("*" if f.required else "")))
+            combo = QComboBox()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+            combo.setEnabled(False)
+            label.setBuddy(combo)
+            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
+            self.combos[f.key] = combo
+            grid.addWidget(label, i // per_line, (i % per_line) * 2, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(combo, i // per_line, (i % per_line) * 2 + 1)
+        for c in range(per_line):
+            grid.setColumnStretch(c * 2 + 1, 1)
+        layout.addWidget(self.mapping_box)
+
+        status = QHBoxLayout()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.hide()
+        status.addWidget(self.busy_bar)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        status.addWidget(self.status, 1)
+        layout.addLayout(status)
+
+        counts = QHBoxLayout()
+        self.counts_label = QLabel()
+        self.counts_label.setStyleSheet("font-weight: bold;")
+        counts.addWidget(self.counts_label, 1)
+        self.only_problems = QCheckBox(self.tr("只看有错误的行(&E)"))
+        self.only_problems.toggled.connect(lambda _on: self._show_rows())
+        counts.addWidget(self.only_problems)
+        layout.addLayout(counts)
+
+        self.model = PreviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.table, 1)
+
+        bottom = QHBoxLayout()
+        self.skip_invalid = QCheckBox(self.tr("跳过有错误的行(&K)"))
+        self.skip_invalid.setToolTip(self.tr("不勾选时，只要有一行有错误就什么都不导入"))
+        self.skip_invalid.toggled.connect(lambda _on: self._update_buttons())
+        self.update_existing = QCheckBox(self.update_label)
+        self.update_existing.setToolTip(self.tr("用表格里填了的内容更新已经登记过的人；不勾选则保持原样"))
+        bottom.addWidget(self.skip_invalid)
+        bottom.addWidget(self.update_existing)
+        self.update_existing.setVisible(self.kind == "recipients")  # gifts are never updated by an import
+        bottom.addStretch(1)
+        self.import_button = QPushButton(self.tr("导入(&I)"))
+        self.import_button.clicked.connect(self.do_import)
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.clicked.connect(self.reject)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        self._show_rows()
+        self._update_buttons()
+
+    # ---------- operator ----------
+    @property
+    def operator(self) -> Operator:
+        return self._operator()
+
+    # ---------- the file ----------
+    def choose_file(self) -> None:
+        start = str(self.path.parent) if self.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的表格"), start,
+                                              self.tr("表格文件 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)"))
+        if path:
+            self.set_file(path)
+
+    def set_file(self, path: str | Path) -> None:
+        """Read a new file: its sheets, then the preview with the columns found by name."""
+        self.path = Path(path)
+        self.file_label.setText(self.path.name)
+        self.file_label.setToolTip(str(self.path))
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.blockSignals(False)
+        self.sheet_label.hide()
+        self.sheet.hide()
+        self._headers = []
+        self._header_row = None
+        self._fill_combos([], {})
+        self._run_preview(sheet=None, mapping=None, list_sheets=True)
+
+    def _sheet_changed(self) -> None:
+        self._header_row = None
+        self._run_preview(sheet=self.sheet.currentText() or None, mapping=None)
+
+    def _mapping_changed(self) -> None:
+        if self.path is None or not self._headers:
+            return
+        mapping: dict[str, str | int | None] = {k: c.currentData() for k, c in self.combos.items()}
+        self._run_preview(sheet=self.sheet.currentText() or None, mapping=mapping, header_row=self._header_row)
+
+    # ---------- preview ----------
+    def _run_preview(self, *, sheet: str | None, mapping: dict[str, str | int | None] | None,
+                     header_row: int | None = None, list_sheets: bool = False) -> None:
+        from ui.worker import run_job
+
+        path, service, source = self.path, self.service, self.db
+        assert path is not None
+        self._generation += 1
+        generation = self._generation
+
+        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            names = sheets.list_sheets(path) if list_sheets else None
+            db = source.reopen()
+            try:
+                try:
+                    pv = service.preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping)
+                except sheets.SheetError as exc:
+                    return names, None, exc
+                return names, pv, None
+            finally:
+                db.close()
+
+        self.preview = None
+        self.result = None
+        self._set_busy(True, self.tr("正在读取表格……"))
+        run_job(work, lambda out: self._previewed(generation, out),
+                lambda exc: self._failed(generation, exc))
+
+    def _previewed(self, generation: int, out: Any) -> None:
+        if generation != self._generation:
+            return  # a newer preview is on its way
+        names, pv, exc = out
+        self._set_busy(False)
+        if names is not None:
+            self.sheet.blockSignals(True)
+            self.sheet.clear()
+            self.sheet.addItems(names)
+            self.sheet.blockSignals(False)
+            several = len(names) > 1
+            self.sheet_label.setVisible(several)
+            self.sheet.setVisible(several)
+        if exc is not None:
+            self._sheet_error(exc)
+            return
+        self.preview = pv
+        table = pv.table
+        self.sheet.blockSignals(True)
+        self.sheet.setCurrentText(table.sheet)
+        self.sheet.blockSignals(False)
+        self._headers = list(table.layout.headers)
+        self._header_row = table.header_row
+        self._fill_combos(self._headers, dict(table.layout.columns))
+        self.status.setStyleSheet("")
+        skipped = len(table.skipped)
+        text = self.tr("工作表“%s”，表头在第 %s 行。") % (table.sheet, table.header_row)
+        if skipped:
+            text += self.tr("跳过了 %s 行合计、说明或重复的表头。") % skipped
+        self.status.setText(text)
+        self._show_rows()
+        self._update_buttons()
+
+    def _sheet_error(self, exc: sheets.SheetError) -> None:
+        """The file or the chosen columns cannot be read as a table: say why, keep the choices open."""
+        self.preview = None
+        facts = exc.facts
+        if exc.reason == "choose_sheet" and facts.get("sheets"):
+            self.sheet_label.show()
+            self.sheet.show()
+        if facts.get("headers"):
+            self._headers = [str(h) for h in facts["headers"]]
+            if facts.get("header_row"):
+                self._header_row = int(facts["header_row"])
+            keep = {k: c.currentData() for k, c in self.combos.items()}
+            self._fill_combos(self._headers, {k: v for k, v in keep.items() if isinstance(v, int)})
+        self.status.setStyleSheet("color: #c0392b;")
+        self.status.setText(exc.message)
+        self._show_rows()
+        self._update_buttons()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._set_busy(False)
+        self.error = exc
+        self.preview = None
+        text = exc.message if isinstance(exc, CharityDeskError) else self.tr("程序内部错误：%s") % exc
+        self.status.setStyleSheet("color: #c0392b;")
+        self.status.setText(text)
+        self._show_rows()
+        self._update_buttons()
+
+    def _fill_combos(self, headers: list[str], columns: dict[str, int]) -> None:
+        for key, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("（不导入）"), None)
+            for i, h in enumerate(headers):
+                combo.addItem(h if h.strip() else self.tr("第 %s 列") % (i + 1), i)
+            col = columns.get(key)
+            combo.setCurrentIndex(combo.findData(col) if col is not None else 0)
+            combo.setEnabled(bool(headers))
+            combo.blockSignals(False)
+
+    def _show_rows(self) -> None:
+        heads = [self.tr("行号"), self.tr("状态"), self.tr("问题")]
+        self.model.set_preview(self.preview, self.shown, heads, self.status_text, self.only_problems.isChecked())
+        fm = self.table.fontMetrics()
+        widths = [fm.horizontalAdvance("00000") + 16, fm.horizontalAdvance("中" * 4) + 16]
+        widths += [fm.horizontalAdvance("0" * 18 if k.endswith("number") else "中" * 6) + 20 for k, _ in self.shown]
+        for i, w in enumerate(widths):
+            self.table.setColumnWidth(i, w)
+        if self.preview is None:
+            self.counts_label.setText("")
+            return
+        c = self.preview.counts
+        if self.kind == "recipients":
+            text = self.tr("可导入 %s 人，已登记 %s 人，有错误 %s 行") % (c["new"], c["duplicate"], c["invalid"])
+        else:
+            text = self.tr("可导入 %s 行，已有 %s 行，有错误 %s 行") % (c["new"], c["duplicate"], c["invalid"])
+        self.counts_label.setText(text)
+
+    # ---------- state ----------
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.status.setStyleSheet("")
+            self.status.setText(text)
+        self.choose_button.setEnabled(not busy)
+        self.sheet.setEnabled(not busy)
+        self.mapping_box.setEnabled(not busy)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        can = self.operator.can_write
+        ready = self.preview is not None and not self.busy and self.result is None
+        self.import_button.setEnabled(can and ready)
+        self.import_button.setToolTip("" if can else self.tr("只读账号不能导入"))
+
+    # ---------- import ----------
+    def do_import(self) -> None:
+        """Write the previewed rows (on a pool thread); all or nothing unless 跳过有错误的行."""
+        from ui.worker import run_job
+
+        if self.preview is None or self.busy or not self.operator.can_write:
+            return
+        pv, service, source, actor = self.preview, self.service, self.db, self.operator
+        skip, update = self.skip_invalid.isChecked(), self.update_existing.isChecked()
+
+        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            db = source.reopen()
+            try:
+                return service.apply(db, actor, pv, skip_invalid=skip, update=update)
+            finally:
+                db.close()
+
+        self._generation += 1
+        generation = self._generation
+        self._set_busy(True, self.tr("正在导入……"))
+        run_job(work, self._applied, lambda exc: self._failed(generation, exc))
+
+    def _applied(self, result: ImportResult) -> None:
+        self._generation += 1
+        self._set_busy(False)
+        self.result = result
+        if result.refused:
+            self.result = None  # the person may tick 跳过有错误的行 and try again
+            self.status.setStyleSheet("color: #c0392b;")
+            self.status.setText(result.message)
+            self._message(QMessageBox.Icon.Warning, self.tr("没有导入"), result.message)
+        else:
+            parts = [self.tr("已导入 %s 人") % result.imported if self.kind == "recipients"
+                     else self.tr("已导入 %s 行") % result.imported]
+            if result.updated:
+                parts.append(self.tr("更新 %s 条") % result.updated)
+            unchanged = result.duplicates - result.updated
+            if unchanged > 0:
+                parts.append(self.tr("%s 条已有，保持原样") % unchanged)
+            bad = len({p.row for p in result.errors})
+            if bad:
+                parts.append(self.tr("跳过有错误的 %s 行") % bad)
+            text = self.tr("，").join(parts)
+            self.status.setStyleSheet("")
+            self.status.setText(text)
+            self.close_button.setText(self.tr("完成"))
+            self.imported.emit(result)
+            self._message(QMessageBox.Icon.Information, self.tr("导入完成"), text)
+        self._update_buttons()
+
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        box = QMessageBox(icon, title, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r, b=box: self._message_closed(b))
+        self.message_box = box
+        box.open()
+
+    def _message_closed(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None
