@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QWidget,
@@ -91,7 +92,13 @@ class MainWindow(QMainWindow):
     def _add_page(self, title: str, page: QWidget, shortcut: str) -> None:
         item = QListWidgetItem(title)
         self.nav.addItem(item)
-        self.pages.addWidget(page)
+        # A page wider or taller than an old 1024x768 screen (large text) scrolls instead of
+        # pushing the window off the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.pages.addWidget(scroll)
         action = QAction(self)
         action.setShortcut(QKeySequence(shortcut))
         index = self.pages.count() - 1
@@ -100,7 +107,7 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
-        page = self.pages.currentWidget()
+        page = self.current_page()
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
@@ -142,6 +149,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self.idle.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+    def current_page(self) -> QWidget:
+        scroll = self.pages.currentWidget()
+        return scroll.widget() if isinstance(scroll, QScrollArea) else scroll
 
     def page_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

@@ -87,9 +87,9 @@ def test_main_window_shows_station_operator_and_pages(qtbot, db, admin):
     assert "ST01" in w.station_label.text()
     assert w.home.funds.item(0, 0).text() == "慈善基金（非定向）"
     w.nav.setCurrentRow(6)
-    assert w.pages.currentWidget() is w.settings_page
+    assert w.current_page() is w.settings_page
     w.actions()[0].trigger()  # Ctrl+1
-    assert w.pages.currentWidget() is w.home
+    assert w.current_page() is w.home
 
 
 def test_large_text_setting(qtbot, db, admin):
@@ -129,3 +129,21 @@ def test_idle_time_locks_the_window(qtbot, db, admin):
     qtbot.waitUntil(lambda: w.locked, timeout=3000)
     w.lock_dialog.reject()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)
+
+
+def test_window_fits_an_old_screen_in_large_text(qtbot, db, admin):
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
+
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.settings_page.large_text.setChecked(True)
+    try:
+        for row in range(w.nav.count()):
+            w.nav.setCurrentRow(row)
+            hint = w.minimumSizeHint()
+            assert hint.width() <= 1024 and hint.height() <= 768, (w.page_titles()[row], hint)
+    finally:
+        w.settings_page.large_text.setChecked(False)
+    assert QApplication.instance().font().pointSize() == theme.NORMAL_PT
