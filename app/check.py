@@ -8,7 +8,7 @@ from app import audit
 from app.db import SCHEMA_VERSION, Database
 
 COUNTED = ("operators", "funds", "programmes", "donors", "donations", "goods_lines", "recipients",
-           "households", "categories", "audit_log")
+           "households", "categories", "receipts", "distributions", "disbursements", "audit_log")
 
 
 def run(db: Database) -> dict[str, Any]:
@@ -24,6 +24,14 @@ def run(db: Database) -> dict[str, Any]:
     chain = audit.verify(db)
     errors.extend(chain.problems)
     counts = {t: int(db.scalar(f"SELECT count(*) FROM {t}")) for t in COUNTED}
+    # Receipt numbers run 1..last for each station and year: a hole means a number went missing.
+    for code, year, have, last in db.query(
+            "SELECT c.station_code, c.year, count(r.id), c.last_seq FROM receipt_counters c"
+            " LEFT JOIN receipts r ON r.station_code = c.station_code AND r.year = c.year"
+            " GROUP BY c.station_code, c.year"):
+        if have != last:
+            errors.append(f"{code} {year} 年收据号有 {last - have} 个缺失（已用到第 {last} 号，"
+                          f"只有 {have} 张收据）；运行 receipt-report --year {year} 查看")
     counts["operators"] -= 1  # the built-in system operator
     station = db.one("SELECT station_code, name FROM station")
     if station is None:

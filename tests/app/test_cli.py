@@ -141,3 +141,17 @@ def test_default_database_location_from_env(tmp_path):
 def test_no_command_is_usage(capsys):
     code, out, _ = call(capsys, "--json")
     assert code == 2 and json.loads(out)["reason"] == "usage"
+
+
+def test_check_finds_a_missing_receipt_number(capsys, dbfile):
+    code, _, _ = call(capsys, "--db", dbfile, "donate", "--donor", "张三", "--amount", "100", "--json")
+    assert code == 0
+    code, out, _ = call(capsys, "--db", dbfile, "check", "--json")
+    assert code == 0 and json.loads(out)["counts"]["receipts"] == 1
+    c = sqlite3.connect(dbfile)
+    c.execute("UPDATE receipt_counters SET last_seq = last_seq + 1")  # a number taken and lost
+    c.commit()
+    c.close()
+    code, out, _ = call(capsys, "--db", dbfile, "check", "--json")
+    report = json.loads(out)
+    assert code != 0 and any("收据号" in e for e in report["errors"])
