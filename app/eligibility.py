@@ -208,6 +208,26 @@ def fund_check(db: Database, fund_id: str, programme_id: str) -> FundCheck:
             left = int(r["fen"]) - spent.get(r["id"], 0)
             if left > 0:
                 reserved.append((r["name"], left))
+    # Money given for one named person may only be spent on that person.
+    for name, fen in db.query(
+            "SELECT r.name, sum(d.amount_fen) - coalesce((SELECT sum(b.amount_fen) FROM disbursements b"
+            " JOIN distributions x ON x.id = b.distribution_id WHERE b.recipient_id = d.recipient_id"
+            f" AND x.fund_id = d.fund_id AND x.status = 'confirmed' AND b.status IN {_MONEY_SQL}), 0)"
+            " FROM donations d JOIN recipients r ON r.id = d.recipient_id"
+            " WHERE d.recipient_id IS NOT NULL AND d.fund_id = ? AND d.status = 'active'"
+            " GROUP BY d.recipient_id ORDER BY r.name", (fund_id,)):
+        if fen and fen > 0:
+            reserved.append((f"定向给{name}", int(fen)))
+    # Goods are not cash: their value may only go out as goods.
+    if get_programme(db, programme_id).kind == "cash":
+        goods_in = int(db.scalar("SELECT coalesce(sum(amount_fen), 0) FROM donations WHERE fund_id = ?"
+                                 " AND status = 'active' AND kind = 'goods'", (fund_id,)))
+        goods_out = int(db.scalar(
+            "SELECT coalesce(sum(b.amount_fen), 0) FROM distributions x JOIN programmes p ON p.id = x.programme_id"
+            " JOIN disbursements b ON b.distribution_id = x.id WHERE x.fund_id = ? AND x.status = 'confirmed'"
+            f" AND x.origin = 'desk' AND p.kind = 'goods' AND b.status IN {_MONEY_SQL}", (fund_id,)))
+        if goods_in - goods_out > 0:
+            reserved.append(("物资捐赠（不是现金）", goods_in - goods_out))
     held = sum(f for _, f in reserved)
     return FundCheck(fund.id, fund.name, fund.kind, fund.balance_fen, held, tuple(reserved),
                      fund.balance_fen - held)

@@ -591,3 +591,48 @@ def test_same_programme_never_pays_twice_on_one_day(db, admin):
     again = plan(db, prog.id, on)
     assert again.people == 0
     assert funds.default_fund(db).balance_fen == 500000 - 50000
+
+
+def _fund_with_child(db, admin, name):
+    from app import funds, recipients
+    from app.idcard import check_char
+
+    body = "370303" + "20200601" + "123"
+    child = recipients.add_recipient(db, admin, recipients.RecipientInput("王小明", body + check_char(body)))
+    body2 = "370303" + "20200701" + "125"
+    recipients.add_recipient(db, admin, recipients.RecipientInput("李小红", body2 + check_char(body2)))
+    return funds.create_fund(db, admin, name, "named"), child
+
+
+def test_goods_value_is_not_spendable_cash(db, admin):
+    from app import distributions as dist_mod
+    from app import donations, donors, programmes
+    from app.donations import DonationInput, GoodsLine
+    from app.errors import Conflict
+
+    fund, _ = _fund_with_child(db, admin, "米面基金")
+    d = donors.create_donor(db, admin, "person", "张三")
+    donations.record_donation(db, admin, DonationInput(d.id, dt.date(2026, 1, 1), method=None,
+                                                       goods=[GoodsLine("大米", 100, "袋", 5000)]))
+    prog = programmes.create_programme(db, admin, programmes.ProgrammeInput(
+        name="现金慰问", fund_id=fund.id, amount_fen=10000))
+    with pytest.raises(Conflict):
+        dist_mod.distribute(db, admin, prog.id, dt.date(2026, 1, 2))
+    assert db.scalar("SELECT count(*) FROM distributions WHERE status = 'confirmed'") == 0
+
+
+def test_money_for_a_named_person_is_not_spent_on_others(db, admin):
+    from app import distributions as dist_mod
+    from app import donations, donors, programmes
+    from app.donations import DonationInput
+    from app.errors import Conflict
+
+    fund, child = _fund_with_child(db, admin, "敬老基金")
+    d = donors.create_donor(db, admin, "person", "张三")
+    donations.record_donation(db, admin, DonationInput(d.id, dt.date(2026, 1, 1), 100000, fund_id=fund.id,
+                                                       recipient_id=child.id))
+    prog = programmes.create_programme(db, admin, programmes.ProgrammeInput(
+        name="慰问", fund_id=fund.id, amount_fen=10000))
+    with pytest.raises(Conflict) as e:
+        dist_mod.distribute(db, admin, prog.id, dt.date(2026, 1, 2))
+    assert "王小明" in e.value.message
