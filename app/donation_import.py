@@ -7,8 +7,9 @@ amount above zero are required; a date, when given, must be a real day and
 not in the future (no date column: the `on` date, else today); a payment
 method, phone or credit code, when given, must be valid. 所在单位 is the
 donor's workplace, kept with the donor — not an enterprise donor. A row
-whose donor, date and amount match a donation already recorded counts as a
-duplicate and is not written again, so importing the same list twice is safe.
+whose donor (name, phone and workplace, or credit code), date and amount match
+a donation already recorded counts as a duplicate and is not written again, so
+importing the same list twice is safe; anonymous rows are never passed over.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from app import audit, donations, donors, sheets
 from app.accounts import Operator, require_write
 from app.codes import parse_credit_code, parse_phone
 from app.db import Database
-from app.errors import InputError
-from app.importing import ImportResult, file_refused, may_write, refusal_message, write_report
+from app.errors import DataError, InputError
+from app.importing import (
+    ImportResult,
+    file_refused,
+    may_write,
+    refusal_message,
+    report_path_problem,
+    write_report,
+)
 from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, SheetError, Table
 
 KIND = "donations"
@@ -169,16 +177,19 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, sheet: str |
                 today: dt.date | None = None) -> ImportResult:
     """Read, check and (unless refused or a dry run) write a collection list; the command line calls this."""
     require_write(actor)
-    if report is not None and Path(report).resolve() == Path(path).resolve():
-        return file_refused(path, SheetError("bad_report", "错误报告不能写到要导入的文件本身，请换一个文件名"),
-                            dry_run=dry_run)
+    bad_report = report_path_problem(path, report)
+    if bad_report is not None:
+        return file_refused(path, bad_report, dry_run=dry_run)
     try:
         pv = preview(db, path, sheet=sheet, fund_id=fund_id, on=on, today=today)
     except SheetError as exc:
         return file_refused(path, exc, dry_run=dry_run)
     result = apply(db, actor, pv, skip_invalid=skip_invalid, dry_run=dry_run, today=today)
     if report is not None and result.errors:
-        result.report = str(write_report(report, pv.table, result.errors))
+        try:
+            result.report = str(write_report(report, pv.table, result.errors))
+        except DataError as exc:  # what was imported stays imported; say the report is missing
+            result.message = f"{result.message}；错误报告没有写出：{exc.message}"
     return result
 
 
@@ -238,13 +249,16 @@ def _mark_duplicates(db: Database, rows: list[DonationRow]) -> None:
     """A row matches a recorded donation when donor name, date and amount are the same."""
     for r in rows:
         r.duplicate = False
-        if r.problems or not r.on:
-            continue
-        name = donors.ANONYMOUS_NAME if r.kind == "anonymous" else r.name
+        if r.problems or not r.on or r.kind == "anonymous":
+            continue  # anonymous gifts cannot be told apart: never passed over as duplicates
+        if r.credit_code:
+            who, args = "o.credit_code = ?", [r.credit_code]
+        else:
+            who, args = "o.name = ? AND o.phone = ? AND o.workplace = ?", [r.name, r.phone, r.workplace]
         r.duplicate = bool(db.scalar(
-            "SELECT 1 FROM donations d JOIN donors o ON o.id = d.donor_id WHERE o.name = ?"
+            f"SELECT 1 FROM donations d JOIN donors o ON o.id = d.donor_id WHERE {who}"
             " AND d.donated_on = ? AND d.amount_fen = ? AND d.status = 'active' LIMIT 1",
-            (name, r.on.isoformat(), r.amount_fen)))
+            (*args, r.on.isoformat(), r.amount_fen)))
 
 
 def _donor_for(db: Database, actor: Operator, r: DonationRow, cache: dict[tuple[str, str, str, str], str]) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.safe_write import write_file
 from app.sheets import Problem, SheetError, Table
 from app.sheets.headers import normalise
 
@@ -152,9 +153,19 @@ def write_report(path: str | Path, table: Table, problems: Iterable[Problem]) ->
             else:
                 values[pad + report_col] = None
         ws.append(values)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return write_file(out, wb.save)
+
+
+def report_path_problem(source: str | Path, report: str | Path | None) -> SheetError | None:
+    """Why `report` cannot take the error report (checked before anything is written), or None."""
+    if report is None:
+        return None
+    r = Path(report)
+    if r.is_dir():
+        return SheetError("bad_report", f"错误报告应是一个 .xlsx 文件名，{r} 是文件夹")
+    if r.resolve() == Path(source).resolve():
+        return SheetError("bad_report", "错误报告不能写到要导入的文件本身，请换一个文件名")
+    return None
 
 
 def _last_filled(rows: list[list[Any]]) -> int:

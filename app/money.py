@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from app.errors import InputError
 
@@ -41,10 +42,13 @@ def parse_yuan(text: object, *, allow_zero: bool = False) -> int:
     elif isinstance(text, float):
         if text != text or text in (float("inf"), float("-inf")):
             raise MoneyError("not_a_number", "金额不是数字")
-        cents = round(text * 100)
-        if abs(text * 100 - cents) > 1e-6 * max(1.0, abs(text)):
-            raise MoneyError("too_many_decimals", f"金额最多两位小数（到分）：{text}")
-        raw = fen_to_yuan_str(cents)
+        # A spreadsheet's float is its shortest repr (1234.5, 0.1): read that, never round it.
+        # Binary noise from formulas (0.1+0.2 = 0.30000000000000004) shows as 15+ significant
+        # digits and is rounded away; a real third decimal (650000.005) is refused below.
+        d = Decimal(repr(text))
+        if len(d.as_tuple().digits) >= 15 and d.as_tuple().exponent < -2:  # type: ignore[operator]
+            d = d.quantize(Decimal("0.01"))
+        raw = format(d, "f")
     elif isinstance(text, str):
         raw = text
     else:

@@ -27,10 +27,17 @@ from app import audit, recipients, sheets
 from app.accounts import Operator, require_write
 from app.codes import parse_phone
 from app.db import Database, now_iso
-from app.errors import InputError
+from app.errors import DataError, InputError
 from app.idcard import IdNumberError, parse_id
 from app.ids import new_id
-from app.importing import ImportResult, file_refused, may_write, refusal_message, write_report
+from app.importing import (
+    ImportResult,
+    file_refused,
+    may_write,
+    refusal_message,
+    report_path_problem,
+    write_report,
+)
 from app.recipients import RecipientInput
 from app.sheets import CODE, DATE, Field, MonthOnly, Problem, SheetError, Table
 
@@ -199,16 +206,19 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, sheet: str |
     `report`, rows with problems are written back with a 错误说明 column.
     """
     require_write(actor)
-    if report is not None and Path(report).resolve() == Path(path).resolve():
-        return file_refused(path, SheetError("bad_report", "错误报告不能写到要导入的文件本身，请换一个文件名"),
-                            dry_run=dry_run)
+    bad_report = report_path_problem(path, report)
+    if bad_report is not None:
+        return file_refused(path, bad_report, dry_run=dry_run)
     try:
         pv = preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping, today=today)
     except SheetError as exc:
         return file_refused(path, exc, dry_run=dry_run)
     result = apply(db, actor, pv, skip_invalid=skip_invalid, update=update, dry_run=dry_run)
     if report is not None and result.errors:
-        result.report = str(write_report(report, pv.table, result.errors))
+        try:
+            result.report = str(write_report(report, pv.table, result.errors))
+        except DataError as exc:  # what was imported stays imported; say the report is missing
+            result.message = f"{result.message}；错误报告没有写出：{exc.message}"
     return result
 
 

@@ -70,7 +70,9 @@ def show_import(r: dict[str, Any]) -> str:
     counts = [f"写入 {r['imported']} 行" if not r["dry_run"] else f"{r['valid']} 行没有问题（试运行，没有写入）"]
     if r.get("updated"):
         counts.append(f"更新 {r['updated']} 人")
-    if r["duplicates"]:
+    if r["duplicates"] and "total_fen" in r:
+        counts.append(f"{r['duplicates']} 笔与已登记的捐赠相同（捐赠人、日期、金额），没有重复导入")
+    elif r["duplicates"]:
         counts.append(f"{r['duplicates']} 行是已登记的人")
     if r["skipped"]:
         counts.append(f"跳过合计、表尾等 {r['skipped']} 行")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -169,8 +169,11 @@ def to_amount_fen(value: Any, *, scale: int = 1) -> int | None:
     text = "".join(unicodedata.normalize("NFKC", text).split()).replace(",", "")
     text = text.removesuffix("万元").removesuffix("万")
     try:
-        amount = Decimal(text) * scale * 100
-    except InvalidOperation:
+        amount = Decimal(text)
+        if not amount.is_finite() or abs(amount.adjusted()) > 20:
+            raise InvalidOperation
+        amount = amount * scale * 100
+    except DecimalException:
         raise CellError("not_a_number", f"金额不是数字：{to_text(value)}") from None
     if amount < 0:
         raise CellError("negative", f"金额不能为负数：{to_text(value)}")

@@ -110,3 +110,14 @@ def test_capitals_round_trip_and_no_forbidden_forms(fen):
 def test_format_then_parse_round_trips(fen):
     assert parse_yuan(format_fen(fen)) == fen
     assert parse_yuan(format_fen(fen, symbol=True)) == fen
+
+
+@pytest.mark.parametrize("value", [1234567.125, 650000.005, 0.001])
+def test_a_real_third_decimal_in_a_spreadsheet_number_is_refused(value):
+    with pytest.raises(MoneyError) as e:
+        parse_yuan(value)
+    assert e.value.reason == "too_many_decimals"
+
+
+def test_binary_noise_from_formulas_is_not_a_third_decimal():
+    assert parse_yuan(0.1 + 0.2) == 30
