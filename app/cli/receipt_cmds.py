@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import Context
-from app.errors import Conflict, InputError
+from app.errors import Conflict, DataError, InputError
 from app.money import format_fen, parse_yuan
 
 LAYOUT_CHOICES = ("a5", "a4-3", "slip")
@@ -162,6 +162,8 @@ def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     method = donations.method_from_text(args.method) if not goods else None
     fund_id = funds.find_fund(ctx.db, args.fund).id if args.fund else None
     on = parse_date(args.date, "捐赠日期") or dt.date.today()
+    if args.output and (Path(args.output).is_dir() or not Path(args.output).parent.is_dir()):
+        raise InputError("bad_output", f"收据 PDF 无法写到 {args.output}（是文件夹，或所在文件夹不存在）；捐赠没有登记")
     with ctx.db.transaction():  # a new donor and the donation land together
         donor = _find_or_create_donor(ctx, args)
         d = donations.record_donation(ctx.db, ctx.actor, donations.DonationInput(
@@ -171,8 +173,16 @@ def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     assert r is not None
     out: dict[str, Any] = {"donor": donor.to_dict(), "donation": d.to_dict()}
     if args.output:
-        write_bytes(args.output, receipt_pdf.print_receipt(ctx.db, ctx.actor, r.number,
-                                                           layout=args.layout))
+        # Count the print only once the file is there, so a failed write leaves no false 补打.
+        try:
+            write_bytes(args.output, receipt_pdf.receipt_pdf(ctx.db, r.number, layout=args.layout,
+                                                             reprint=False))
+        except DataError as exc:
+            out["receipt"] = r.to_dict()
+            out["warning"] = f"捐赠已登记，收据号 {r.number}，但 PDF 没有写出：{exc.message}"
+            ctx.say(out["warning"])
+            return out
+        receipts.record_print(ctx.db, ctx.actor, r.number)
         out["pdf"] = str(args.output)
         r = receipts.get_receipt(ctx.db, r.id)
     out["receipt"] = r.to_dict()

@@ -98,3 +98,21 @@ def test_receipts_in_a_real_process(tmp_path):
     assert code == 0 and got["receipts"] == 60 and len(PdfReader(tmp_path / "all.pdf").pages) == 180
     year = json.loads(run("receipt-report", "--year", dt.date.today().year, "--json")[1])
     assert year["missing"] == []
+
+
+def test_donate_to_an_unwritable_pdf_path_records_nothing(tmp_path, capsys):
+    from app.cli import main
+
+    db = tmp_path / "s.db"
+    assert main(["--db", str(db), "init", "--station-code", "ST01", "--station-name", "站"]) == 0
+    capsys.readouterr()
+    code = main(["--db", str(db), "donate", "--donor", "张三", "--amount", "77", "-o", str(tmp_path), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out["reason"] == "bad_output"
+    import sqlite3
+
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM donations").fetchone()[0] == 0
+    code = main(["--db", str(db), "donate", "--donor", "张三", "--amount", "77", "-o", str(tmp_path / "r.pdf"),
+                 "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["receipt"]["print_count"] == 1
