@@ -56,10 +56,63 @@ def _run_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     return {**written.to_dict(), "masked": bool(args.mask)}
 
 
+def _period(args: argparse.Namespace) -> Any:
+    from app.cli.receipt_cmds import parse_date
+    from app.reports.period import Period
+
+    return Period(parse_date(args.date_from, "起始日期"), parse_date(args.date_to, "截止日期"))
+
+
+def _run_donations(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.reports.donation_ledger import export_donations
+
+    period = _period(args)
+    written, s = export_donations(ctx.db, args.output, period, mask=args.mask)
+    return {**written.to_dict(), "period": period.to_dict(), "masked": bool(args.mask), **s}
+
+
+def _run_disbursements(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.reports.disbursement_ledger import export_disbursements
+
+    period = _period(args)
+    written, s = export_disbursements(ctx.db, args.output, period, mask=args.mask)
+    return {**written.to_dict(), "period": period.to_dict(), "masked": bool(args.mask), **s}
+
+
+def _run_funds(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.reports.fund_statement import export_funds
+
+    period = _period(args)
+    written, funds = export_funds(ctx.db, args.output, period)
+    return {**written.to_dict(), "period": period.to_dict(), "funds": funds}
+
+
+def _run_notice(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.reports.public_notice import export_notice
+
+    period = _period(args)
+    written, s = export_notice(ctx.db, args.output, period)
+    return {**written.to_dict(), "period": period.to_dict(), "masked": True, **s}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f} 元"
+
+
 KINDS: dict[str, Kind] = {
     k.name: k for k in (
         Kind("recipients", "受助对象名单（每人一行）", _recipient_options, _run_recipients,
              lambda r: f"已导出受助对象 {r['rows']:,} 人{'（已脱敏）' if r['masked'] else ''}：{r['path']}"),
+        Kind("donations", "捐赠台账（每笔捐赠一行，作废的不计入合计）", period_options, _run_donations,
+             lambda r: f"已导出捐赠台账 {r['rows']:,} 笔（有效 {r['valid']:,} 笔，{_yuan(r['valid_fen'])}；"
+                       f"作废 {r['voided']:,} 笔不计入）：{r['path']}"),
+        Kind("disbursements", "发放台账（每条发放明细一行，冲销的不计入合计）", period_options, _run_disbursements,
+             lambda r: f"已导出发放台账 {r['rows']:,} 条（计入 {r['live']:,} 人次，{_yuan(r['live_fen'])}）："
+                       f"{r['path']}"),
+        Kind("funds", "基金收支表（期初、收入、支出、期末；定向基金单列）", period_options, _run_funds,
+             lambda r: f"已导出基金收支表 {r['rows']:,} 个基金：{r['path']}"),
+        Kind("notice", "公示（收入和支出，姓名、身份证号一律脱敏）", period_options, _run_notice,
+             lambda r: f"已导出公示：收入 {_yuan(r['in_fen'])}，支出 {_yuan(r['out_fen'])}：{r['path']}"),
     )
 }
 

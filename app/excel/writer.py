@@ -160,11 +160,14 @@ def _cell(ws: Any, value: Any, style: Any) -> Any:
 
 def write_table(path: str | Path, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
                 *, progress: Callable[[int, int], None] | None = None, expected_rows: int = 0,
-                cancelled: Callable[[], bool] | None = None) -> Written:
+                cancelled: Callable[[], bool] | None = None,
+                in_total: Callable[[Sequence[Any]], bool] | None = None) -> Written:
     """Write `rows` (one sequence of values per record, in `columns` order) to an .xlsx file.
 
     `progress(done, expected_rows)` is called every 1,000 rows; `cancelled()`
     returning True stops the export and raises `Cancelled` (no file is left).
+    `in_total(row)` returning False leaves a record out of the 合计 row (a
+    voided donation is listed but not counted); None counts every record.
     """
     if columns and columns[0].total:
         raise ValueError("the first column holds the word 合计 and cannot be summed")
@@ -178,7 +181,7 @@ def write_table(path: str | Path, report: Report, columns: Sequence[Column], row
                         path=str(target)) from exc
     tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}.xlsx")
     try:
-        written = _write(tmp, report, columns, rows, progress, expected_rows, cancelled)
+        written = _write(tmp, report, columns, rows, progress, expected_rows, cancelled, in_total)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -197,7 +200,8 @@ def write_table(path: str | Path, report: Report, columns: Sequence[Column], row
 
 def _write(tmp: Path, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
            progress: Callable[[int, int], None] | None, expected: int,
-           cancelled: Callable[[], bool] | None) -> tuple[int, dict[str, int], str]:
+           cancelled: Callable[[], bool] | None,
+           in_total: Callable[[Sequence[Any]], bool] | None = None) -> tuple[int, dict[str, int], str]:
     wb = Workbook(write_only=True)
     _properties(wb, report)
     title = sheet_name(report.sheet or report.title)
@@ -211,7 +215,7 @@ def _write(tmp: Path, report: Report, columns: Sequence[Column], rows: Iterable[
 
     try:
         n, total_map = _rows(ws, styles, columns, itertools.chain(sample, iterator), progress, expected,
-                             cancelled)
+                             cancelled, in_total)
     except BaseException:
         _abandon(ws)
         raise
@@ -227,7 +231,8 @@ def _write(tmp: Path, report: Report, columns: Sequence[Column], rows: Iterable[
 
 def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
           progress: Callable[[int, int], None] | None, expected: int,
-          cancelled: Callable[[], bool] | None) -> tuple[int, dict[str, int]]:
+          cancelled: Callable[[], bool] | None,
+          in_total: Callable[[Sequence[Any]], bool] | None = None) -> tuple[int, dict[str, int]]:
     """The header row, the records and the grand-total row; returns (records, totals in fen)."""
     ws.append([_cell(ws, c.header, styles.header) for c in columns])
     kinds = [c.kind for c in columns]
@@ -249,10 +254,11 @@ def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Se
                 d = _as_date(v, kind)
                 out.append(_cell(ws, d, styles.date if kind == "date" else styles.datetime)
                            if isinstance(d, dt.date) else d)
-        for i in summed:
-            v = values[i]
-            if v:
-                totals[i] += int(v)
+        if in_total is None or in_total(values):
+            for i in summed:
+                v = values[i]
+                if v:
+                    totals[i] += int(v)
         ws.append(out)
         n += 1
         if n % 1000 == 0:

@@ -1,0 +1,116 @@
+"""公示: the public notice of money in and out, fit to post on a wall.
+
+One table: first every valid donation (收入), then every aid line that holds
+money (支出), each in date order; a 合计 row totals both columns. Voided
+donations and reversed or not-collected aid lines are not published. Every
+person's name is masked (张*明, 王*), anonymous givers stay 匿名爱心人士,
+organisations keep their name, and every ID number is masked
+(370303********1234). Free text (purposes, notes, proxies) is left out, since
+it may name people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from app.db import Database
+from app.donations import METHOD_NAMES
+from app.eligibility import MONEY_STATUSES
+from app.excel import Column, Report, Written, write_table
+from app.masking import mask_donor, mask_id, mask_name
+from app.reports.period import Period, station_text
+
+TITLE = "慈善款物收支公示"
+COLUMNS: tuple[Column, ...] = (
+    Column("日期", "date", width=12),
+    Column("收支", width=6),
+    Column("捐赠人 / 受助人"),
+    Column("身份证号", width=22),
+    Column("村（社区）"),
+    Column("基金 / 项目"),
+    Column("内容"),
+    Column("收入（元）", "money", total=True),
+    Column("支出（元）", "money", total=True),
+)
+_MONEY_SQL = "(" + ", ".join(f"'{s}'" for s in MONEY_STATUSES) + ")"
+
+_SQL = """
+SELECT 0 AS section, d.donated_on AS on_, dn.name, dn.kind, '' AS id_number, '' AS village,
+       COALESCE(p.name, f.name), d.kind AS what, d.method,
+       CASE WHEN d.kind = 'goods' THEN
+         (SELECT group_concat(g.item || ' ' || g.quantity || g.unit, '、')
+            FROM (SELECT item, quantity, unit FROM goods_lines WHERE donation_id = d.id ORDER BY line_no) g)
+       END, d.amount_fen, d.created_at AS at_, d.rowid AS n_
+  FROM donations d
+  JOIN donors dn ON dn.id = d.donor_id
+  JOIN funds f ON f.id = d.fund_id
+  LEFT JOIN programmes p ON p.id = d.programme_id
+ WHERE d.status = 'active' {donation_where}
+UNION ALL
+SELECT 1, x.distributed_on, b.name, 'person', b.id_number, b.village, p.name, 'aid', NULL,
+       NULLIF(b.goods, ''), b.amount_fen, x.created_at, b.line_no
+  FROM disbursements b
+  JOIN distributions x ON x.id = b.distribution_id
+  JOIN programmes p ON p.id = x.programme_id
+ WHERE x.status = 'confirmed' AND b.status IN {money} {aid_where}
+ ORDER BY section, on_, at_, n_
+"""
+
+
+def _content(what: str, method: str | None, items: str | None) -> str:
+    if what == "cash":
+        return f"捐款（{METHOD_NAMES.get(method or '', method or '')}）"
+    if what == "goods":
+        return f"捐物：{items}" if items else "捐物"
+    return f"救助物资：{items}" if items else "救助金"
+
+
+def iter_rows(db: Database, period: Period) -> Iterator[list[Any]]:
+    d_terms, d_params = period.where("d.donated_on")
+    a_terms, a_params = period.where("x.distributed_on")
+    sql = _SQL.format(donation_where="".join(f" AND {t}" for t in d_terms), money=_MONEY_SQL,
+                      aid_where="".join(f" AND {t}" for t in a_terms))
+    cur = db.execute(sql, d_params + a_params)
+    cur.row_factory = None
+    for section, on, name, kind, id_number, village, fund, what, method, items, amount, _, _ in cur:
+        if section == 0:
+            yield [on, "收入", mask_donor(name, kind), None, None, fund, _content(what, method, items),
+                   amount, None]
+        else:
+            yield [on, "支出", mask_name(name), mask_id(id_number) if id_number else None, village or None,
+                   fund, _content(what, method, items), None, amount]
+
+
+def summary(db: Database, period: Period) -> dict[str, int]:
+    d_terms, d_params = period.where("donated_on")
+    a_terms, a_params = period.where("x.distributed_on")
+    row_in = db.one("SELECT count(*), COALESCE(sum(amount_fen), 0) FROM donations WHERE status = 'active'"
+                    + "".join(f" AND {t}" for t in d_terms), d_params)
+    row_out = db.one(
+        "SELECT count(*), COALESCE(sum(b.amount_fen), 0) FROM disbursements b"
+        " JOIN distributions x ON x.id = b.distribution_id"
+        f" WHERE x.status = 'confirmed' AND b.status IN {_MONEY_SQL}" + "".join(f" AND {t}" for t in a_terms),
+        a_params)
+    assert row_in is not None and row_out is not None
+    return {"donations": row_in[0], "in_fen": row_in[1], "aid_lines": row_out[0], "out_fen": row_out[1]}
+
+
+def export_notice(db: Database, path: str | Path, period: Period | None = None, *,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[Written, dict[str, int]]:
+    period = period or Period()
+    s = summary(db, period)
+    notes = [
+        ("收入", f"有效捐赠 {s['donations']:,} 笔，{s['in_fen'] / 100:,.2f} 元（已作废的捐赠不公示、不计入）"),
+        ("支出", f"救助发放 {s['aid_lines']:,} 人次，{s['out_fen'] / 100:,.2f} 元（已冲销、未领取的不公示、不计入）"),
+        ("脱敏", "个人姓名只显示姓和末字（如 张*明、王*），匿名捐赠显示为匿名爱心人士，单位名称照录；"
+                 "身份证号只显示前六位和后四位；不公示电话、住址、备注。"),
+        ("物资", "无法确认价值的物资金额为 0。"),
+        ("监督", "如有疑问，请与本工作站联系。"),
+    ]
+    report = Report(title=TITLE, station=station_text(db), period=period.text, sheet="公示", notes=tuple(notes))
+    written = write_table(path, report, COLUMNS, iter_rows(db, period), progress=progress,
+                          expected_rows=s["donations"] + s["aid_lines"], cancelled=cancelled)
+    return written, s
