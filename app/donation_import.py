@@ -24,16 +24,14 @@ from app import audit, donations, donors, sheets
 from app.accounts import Operator, require_write
 from app.codes import parse_credit_code, parse_phone
 from app.db import Database
-from app.errors import DataError, InputError
+from app.errors import InputError
 from app.importing import (
     ImportResult,
-    file_refused,
     may_write,
     refusal_message,
-    report_path_problem,
-    write_report,
+    run_import,
 )
-from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, SheetError, Table
+from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
 
 KIND = "donations"
 
@@ -177,20 +175,10 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, sheet: str |
                 today: dt.date | None = None) -> ImportResult:
     """Read, check and (unless refused or a dry run) write a collection list; the command line calls this."""
     require_write(actor)
-    bad_report = report_path_problem(path, report)
-    if bad_report is not None:
-        return file_refused(path, bad_report, dry_run=dry_run)
-    try:
-        pv = preview(db, path, sheet=sheet, fund_id=fund_id, on=on, today=today)
-    except SheetError as exc:
-        return file_refused(path, exc, dry_run=dry_run)
-    result = apply(db, actor, pv, skip_invalid=skip_invalid, dry_run=dry_run, today=today)
-    if report is not None and result.errors:
-        try:
-            result.report = str(write_report(report, pv.table, result.errors))
-        except DataError as exc:  # what was imported stays imported; say the report is missing
-            result.message = f"{result.message}；错误报告没有写出：{exc.message}"
-    return result
+    return run_import(
+        path, report, dry_run,
+        lambda: preview(db, path, sheet=sheet, fund_id=fund_id, on=on, today=today),
+        lambda pv: apply(db, actor, pv, skip_invalid=skip_invalid, dry_run=dry_run, today=today))
 
 
 def _check_row(headers: Mapping[str, str], row: sheets.Row, default_on: dt.date,

@@ -15,11 +15,12 @@ column, so the rows can be fixed in Excel and imported again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.errors import DataError
 from app.safe_write import write_file
 from app.sheets import Problem, SheetError, Table
 from app.sheets.headers import normalise
@@ -154,6 +155,31 @@ def write_report(path: str | Path, table: Table, problems: Iterable[Problem]) ->
                 values[pad + report_col] = None
         ws.append(values)
     return write_file(out, wb.save)
+
+
+def run_import(path: str | Path, report: str | Path | None, dry_run: bool,
+               preview: Callable[[], Any], apply: Callable[[Any], ImportResult]) -> ImportResult:
+    """The shape of every import command: check the report path, preview, apply, write the report.
+
+    `preview()` reads and checks the file (raising `SheetError` when it cannot be
+    read); `apply(preview)` writes it. A file that cannot be read gives a refused
+    result, never an exception; a report that cannot be written after an import
+    is said in the message, and what was imported stays imported.
+    """
+    bad_report = report_path_problem(path, report)
+    if bad_report is not None:
+        return file_refused(path, bad_report, dry_run=dry_run)
+    try:
+        pv = preview()
+    except SheetError as exc:
+        return file_refused(path, exc, dry_run=dry_run)
+    result = apply(pv)
+    if report is not None and result.errors:
+        try:
+            result.report = str(write_report(report, pv.table, result.errors))
+        except DataError as exc:
+            result.message = f"{result.message}；错误报告没有写出：{exc.message}"
+    return result
 
 
 def report_path_problem(source: str | Path, report: str | Path | None) -> SheetError | None:

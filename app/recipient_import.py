@@ -27,19 +27,17 @@ from app import audit, recipients, sheets
 from app.accounts import Operator, require_write
 from app.codes import parse_phone
 from app.db import Database, now_iso
-from app.errors import DataError, InputError
+from app.errors import InputError
 from app.idcard import IdNumberError, parse_id
 from app.ids import new_id
 from app.importing import (
     ImportResult,
-    file_refused,
     may_write,
     refusal_message,
-    report_path_problem,
-    write_report,
+    run_import,
 )
 from app.recipients import RecipientInput
-from app.sheets import CODE, DATE, Field, MonthOnly, Problem, SheetError, Table
+from app.sheets import CODE, DATE, Field, MonthOnly, Problem, Table
 
 KIND = "recipients"
 
@@ -206,20 +204,10 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, sheet: str |
     `report`, rows with problems are written back with a 错误说明 column.
     """
     require_write(actor)
-    bad_report = report_path_problem(path, report)
-    if bad_report is not None:
-        return file_refused(path, bad_report, dry_run=dry_run)
-    try:
-        pv = preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping, today=today)
-    except SheetError as exc:
-        return file_refused(path, exc, dry_run=dry_run)
-    result = apply(db, actor, pv, skip_invalid=skip_invalid, update=update, dry_run=dry_run)
-    if report is not None and result.errors:
-        try:
-            result.report = str(write_report(report, pv.table, result.errors))
-        except DataError as exc:  # what was imported stays imported; say the report is missing
-            result.message = f"{result.message}；错误报告没有写出：{exc.message}"
-    return result
+    return run_import(
+        path, report, dry_run,
+        lambda: preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping, today=today),
+        lambda pv: apply(db, actor, pv, skip_invalid=skip_invalid, update=update, dry_run=dry_run))
 
 
 # ---------- one row ----------

@@ -26,7 +26,7 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         if exc.errno == errno.ENOSPC:
             raise DataError("disk_full", f"磁盘或U盘已满，无法写入 {target}", path=str(target)) from exc
         if isinstance(exc, PermissionError):
@@ -35,9 +35,16 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
         raise DataError("cannot_write", f"无法写入文件 {target}：{exc.strerror or exc}",
                         path=str(target)) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
     return target
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:  # e.g. the "folder" is a file: there is nothing to remove
+        pass
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:

@@ -14,11 +14,8 @@ when complete, so a cancelled or failed export never leaves half a file.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import itertools
-import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.errors import CharityDeskError, DataError
+from app.errors import CharityDeskError
+from app.safe_write import write_file
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -174,27 +172,11 @@ def write_table(path: str | Path, report: Report, columns: Sequence[Column], row
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError("cannot_write", f"无法写入文件夹 {target.parent}：{exc.strerror or exc}",
-                        path=str(target)) from exc
-    tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}.xlsx")
-    try:
-        written = _write(tmp, report, columns, rows, progress, expected_rows, cancelled, in_total)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        if exc.errno == errno.ENOSPC:
-            raise DataError("disk_full", f"磁盘或U盘已满，无法写入 {target}", path=str(target)) from exc
-        if isinstance(exc, PermissionError):
-            raise DataError("cannot_write", f"无法写入 {target}：文件可能正在 Excel 或 WPS 中打开，"
-                            "或者没有写入权限。请关闭它后重试。", path=str(target)) from exc
-        raise DataError("cannot_write", f"无法写入文件 {target}：{exc.strerror or exc}",
-                        path=str(target)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    result: list[tuple[int, dict[str, int], str]] = []
+    # All or nothing on a USB stick: the shared temp-file-and-rename writer.
+    write_file(target, lambda tmp: result.append(
+        _write(tmp, report, columns, rows, progress, expected_rows, cancelled, in_total)))
+    written = result[0]
     return Written(target, written[0], written[1], written[2])
 
 
