@@ -30,9 +30,9 @@ from app.db import Database, now_iso
 from app.errors import InputError
 from app.idcard import IdNumberError, parse_id
 from app.ids import new_id
-from app.importing import ImportResult, file_refused, may_write, refusal_message, write_report
+from app.importing import ImportResult, run_import, stop_before_writing
 from app.programmes import Programme, find_programme
-from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, SheetError, Table
+from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
 
 KIND = "recipients"  # the person columns are named as in rosters
 EARLIEST = dt.date(1990, 1, 1)
@@ -222,15 +222,7 @@ def apply(db: Database, actor: Operator, pv: AidPreview, *, skip_invalid: bool =
                  "distributions": []},
     )
     tail = f"；{len(unregistered)} 人尚未登记，没有导入（先登记后再导入这份名单即可）" if unregistered else ""
-    if not may_write(errors, skip_invalid=skip_invalid, dry_run=dry_run):
-        if not dry_run:
-            result.refused = True
-            result.message = refusal_message(errors)
-        elif errors and not skip_invalid:
-            result.refused = True
-            result.message = f"检查发现 {len({p.row for p in errors})} 行有问题（没有写入任何数据）"
-        else:
-            result.message = f"检查完毕：{counts['new']} 行可以导入（没有写入任何数据）{tail}"
+    if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 行可以导入", tail=tail):
         return result
     groups: dict[tuple[str, dt.date], list[AidRow]] = defaultdict(list)
     for r in pv.rows:
@@ -293,12 +285,8 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, programme: s
                 today: dt.date | None = None) -> ImportResult:
     """Read, check and (unless refused or a dry run) write a past aid list; the command line calls this."""
     require_admin(actor, "导入以往发放记录")
-    try:
-        pv = preview(db, path, programme=programme, on=on, sheet=sheet, header_row=header_row, mapping=mapping,
-                     today=today)
-    except SheetError as exc:
-        return file_refused(path, exc, dry_run=dry_run)
-    result = apply(db, actor, pv, skip_invalid=skip_invalid, dry_run=dry_run)
-    if report is not None and result.errors:
-        result.report = str(write_report(report, pv.table, result.errors))
-    return result
+    return run_import(
+        path, report, dry_run,
+        lambda: preview(db, path, programme=programme, on=on, sheet=sheet, header_row=header_row,
+                        mapping=mapping, today=today),
+        lambda pv: apply(db, actor, pv, skip_invalid=skip_invalid, dry_run=dry_run))

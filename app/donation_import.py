@@ -27,9 +27,8 @@ from app.db import Database
 from app.errors import InputError
 from app.importing import (
     ImportResult,
-    may_write,
-    refusal_message,
     run_import,
+    stop_before_writing,
 )
 from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
 
@@ -137,14 +136,7 @@ def apply(db: Database, actor: Operator, pv: DonationPreview, *, skip_invalid: b
         valid=counts["new"] + counts["duplicate"], duplicates=counts["duplicate"], dry_run=dry_run,
         details={"header_row": table.header_row, "columns": table.columns, "total_fen": pv.total_fen},
     )
-    if not may_write(errors, skip_invalid=skip_invalid, dry_run=dry_run):
-        if not dry_run:
-            result.refused, result.message = True, refusal_message(errors)
-        elif errors and not skip_invalid:
-            result.refused = True
-            result.message = f"检查发现 {len({p.row for p in errors})} 行有问题（没有写入任何数据）"
-        else:
-            result.message = f"检查完毕：{counts['new']} 笔可以导入（没有写入任何数据）"
+    if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 笔可以导入"):
         return result
     written = 0
     total = 0

@@ -71,6 +71,24 @@ def may_write(errors: list[Problem], *, skip_invalid: bool, dry_run: bool) -> bo
     return not dry_run and (not errors or skip_invalid)
 
 
+def stop_before_writing(result: ImportResult, *, skip_invalid: bool, ready: str, tail: str = "") -> bool:
+    """Apply the all-or-nothing rule to `result`: True (with its message set) when nothing may be written.
+
+    `ready` says what a clean dry run would import ("12 行可以导入"); `tail` adds a remark.
+    """
+    errors = result.errors
+    if may_write(errors, skip_invalid=skip_invalid, dry_run=result.dry_run):
+        return False
+    if not result.dry_run:
+        result.refused, result.message = True, refusal_message(errors)
+    elif errors and not skip_invalid:
+        result.refused = True
+        result.message = f"检查发现 {len({p.row for p in errors})} 行有问题（没有写入任何数据）"
+    else:
+        result.message = f"检查完毕：{ready}（没有写入任何数据）{tail}"
+    return True
+
+
 def refusal_message(errors: list[Problem]) -> str:
     rows = len({p.row for p in errors})
     return f"有 {rows} 行有问题（共 {len(errors)} 处），没有导入任何数据。请改正后重新导入"

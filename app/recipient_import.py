@@ -32,9 +32,8 @@ from app.idcard import IdNumberError, parse_id
 from app.ids import new_id
 from app.importing import (
     ImportResult,
-    may_write,
-    refusal_message,
     run_import,
+    stop_before_writing,
 )
 from app.recipients import RecipientInput
 from app.sheets import CODE, DATE, Field, MonthOnly, Problem, Table
@@ -155,15 +154,7 @@ def apply(db: Database, actor: Operator, pv: RosterPreview, *, skip_invalid: boo
         valid=counts["new"] + counts["duplicate"], duplicates=counts["duplicate"], dry_run=dry_run,
         details={"header_row": table.header_row, "columns": table.columns, "note_columns": table.note_columns},
     )
-    if not may_write(errors, skip_invalid=skip_invalid, dry_run=dry_run):
-        if not dry_run:
-            result.refused = True
-            result.message = refusal_message(errors)
-        elif errors and not skip_invalid:
-            result.refused = True
-            result.message = f"检查发现 {len({p.row for p in errors})} 行有问题（没有写入任何数据）"
-        else:
-            result.message = f"检查完毕：{counts['new']} 行可以导入（没有写入任何数据）"
+    if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 行可以导入"):
         return result
     with db.transaction() as c:
         _match_registered(db, pv.rows)  # again, inside the write lock: someone may have added people
