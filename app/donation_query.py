@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app import receipts
+from app import pinyin, receipts
 from app.db import Database
 from app.donations import goods_lines
 
@@ -79,8 +79,6 @@ class Totals:
     goods_fen: int = 0
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _where(f: Filters) -> tuple[list[str], list[Any]]:
@@ -96,7 +94,7 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     if words:
         sub = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words)
         where.append(f"d.donor_id IN (SELECT id FROM donors WHERE {sub})")
-        params.extend(_like(w) for w in words)
+        params.extend(pinyin.contains_pattern(w) for w in words)
     if f.fund_id:
         where.append("d.fund_id = ?")
         params.append(f.fund_id)

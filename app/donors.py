@@ -110,7 +110,7 @@ def search_donors(db: Database, text: str, limit: int = 20) -> list[Donor]:
     q = (text or "").strip().lower()
     if not q:
         return []
-    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    like = pinyin.contains_pattern(q)
     rows = db.query(
         "SELECT * FROM donors WHERE search_text LIKE ? ESCAPE '\\'"
         " ORDER BY (name = ?) DESC, (phone = ?) DESC, length(name), name LIMIT ?",

@@ -41,3 +41,8 @@ def keys(name: str) -> tuple[str, str]:
 def search_text(*fields: str) -> str:
     """One lower-case string that LIKE '%q%' searches over: fields joined by a separator."""
     return "|".join(f.lower() for f in fields if f)
+
+
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching `term` anywhere, its % and _ taken literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

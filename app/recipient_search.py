@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app import pinyin
 from app.db import Database
 from app.idcard import age_on
 
@@ -108,8 +109,6 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _born_on_or_before(on: dt.date, years: int) -> str:
@@ -126,7 +125,7 @@ def _where(db: Database, text: str, filters: Filters) -> tuple[list[str], list[A
     params: list[Any] = []
     for term in terms(text):
         where.append("r.search_text LIKE ? ESCAPE '\\'")
-        params.append(_like(term))
+        params.append(pinyin.contains_pattern(term))
     f = filters
     if f.status == "inactive":
         where.append("+r.status != 'active'")
