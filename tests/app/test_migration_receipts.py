@@ -9,15 +9,21 @@ from app.ids import new_id
 AT = "2026-01-01T09:00:00+08:00"
 
 
+_made = iter(range(1, 60))
+
+
 def _donation(db, donor_id, fund_id, on, fen, status="active", kind="cash"):
+    """Entered one second after the previous one, so two gifts on one day have an entry order
+    (ids made in the same millisecond would otherwise decide it at random)."""
     did = new_id()
+    at = AT.replace(":00+", f":{next(_made):02d}+")
     with db.transaction() as c:
         c.execute(
             "INSERT INTO donations(id, donor_id, donated_on, kind, method, amount_fen, fund_id, status,"
             " voided_at, station_code, created_at, created_by, updated_at, updated_by)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (did, donor_id, on, kind, "cash" if kind == "cash" else None, fen, fund_id, status,
-             AT if status == "voided" else None, "ST01", AT, "system", AT, "system"))
+             at if status == "voided" else None, "ST01", at, "system", at, "system"))
         if kind == "goods":
             c.execute("INSERT INTO goods_lines(id, donation_id, line_no, item, quantity, unit,"
                       " unit_value_fen, value_fen) VALUES (?,?,1,'大米','10','袋',500,5000)",
