@@ -14,7 +14,6 @@ its lines — reversed lines left out, 代领 and 未领取 noted in 备注.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -26,7 +25,8 @@ from app.db import Database
 from app.funds import get_fund
 from app.masking import mask_id, mask_name
 from app.money import format_fen, to_capitals
-from app.pdf import draw
+from app.pdf import draw, table
+from app.pdf.draw import date_cn
 from app.pdf.fonts import FONT, new_canvas
 from app.pdf.frames import A4, MM, Box
 from app.programmes import get_programme
@@ -86,10 +86,6 @@ class SheetResult:
         return dict(self.__dict__)
 
 
-def date_cn(iso: str) -> str:
-    return f"{iso[:4]}年{iso[5:7]}月{iso[8:10]}日" if len(iso) >= 10 else iso
-
-
 def _note(line: distributions.Line) -> tuple[str, bool]:
     if line.status == "proxy":
         return f"代领：{line.proxy_name}（{line.proxy_note}）", True
@@ -136,15 +132,16 @@ def sheet_view(db: Database, distribution_id: str, *, preparer: str = "", mask_n
 
 
 # ---------- drawing ----------
-def _columns(kind: str) -> list[tuple[str, float, str]]:
-    """(header, width in mm, alignment) — widths add up to the landscape A4 width less the margins."""
+def _columns(kind: str) -> list[table.Col]:
+    """Widths in mm add up to the landscape A4 width less the margins."""
     if kind == "goods":
-        return [("序号", 12, "center"), ("地区/村", 28, "left"), ("姓名", 22, "left"),
-                ("身份证号", 40, "center"), ("类别", 30, "left"), ("发放物资", 45, "left"),
-                ("价值（元）", 22, "right"), ("领取人签字（手印）", 44, "center"), ("备注", 30, "left")]
-    return [("序号", 12, "center"), ("地区/村", 30, "left"), ("姓名", 24, "left"), ("身份证号", 42, "center"),
-            ("类别", 40, "left"), ("金额（元）", 26, "right"), ("领取人签字（手印）", 55, "center"),
-            ("备注", 44, "left")]
+        return [table.Col("序号", 12, "center"), table.Col("地区/村", 28), table.Col("姓名", 22),
+                table.Col("身份证号", 40, "center"), table.Col("类别", 30), table.Col("发放物资", 45),
+                table.Col("价值（元）", 22, "right"), table.Col("领取人签字（手印）", 44, "center"),
+                table.Col("备注", 30)]
+    return [table.Col("序号", 12, "center"), table.Col("地区/村", 30), table.Col("姓名", 24),
+            table.Col("身份证号", 42, "center"), table.Col("类别", 40), table.Col("金额（元）", 26, "right"),
+            table.Col("领取人签字（手印）", 55, "center"), table.Col("备注", 44)]
 
 
 def rows_per_page() -> int:
@@ -152,7 +149,7 @@ def rows_per_page() -> int:
 
 
 def page_count(n_rows: int) -> int:
-    return max(1, math.ceil(n_rows / rows_per_page()))
+    return table.pages_for(n_rows, rows_per_page())
 
 
 def _cells(row: SheetRow, kind: str) -> list[str]:
@@ -179,36 +176,8 @@ def _header(pen: draw.Pen, v: SheetView, box: Box, page: int, pages: int) -> Non
 
 
 def _table(pen: draw.Pen, v: SheetView, box: Box, rows: Sequence[SheetRow]) -> None:
-    c = pen.c
-    cols = _columns(v.kind)
-    scale = box.w / (sum(w for _, w, _ in cols) * MM)
-    xs = [box.x]
-    for _, w, _ in cols:
-        xs.append(xs[-1] + w * MM * scale)
-    top = box.top
-    bottom = top - COLHEAD_H - ROW_H * len(rows)
-    c.setStrokeColor(draw.BLACK)
-    c.setFillColor(draw.Color(0.93, 0.92, 0.89))
-    c.rect(box.x, top - COLHEAD_H, box.w, COLHEAD_H, stroke=0, fill=1)
-    c.setFillColor(draw.BLACK)
-    c.setLineWidth(0.5)
-    for i in range(len(rows) + 1):  # the rule under the header and under each row
-        y = top - COLHEAD_H - ROW_H * i
-        c.line(box.x, y, box.right, y)
-    for x in xs[1:-1]:
-        c.line(x, top, x, bottom)
-    c.setLineWidth(1.0)
-    c.rect(box.x, bottom, box.w, top - bottom, stroke=1, fill=0)
-    pad = 1.6 * MM
-    for (head, _, _), x0, x1 in zip(cols, xs, xs[1:], strict=False):
-        pen.fit(head, x0 + pad, top - COLHEAD_H / 2 - TEXT * 0.36, x1 - x0 - 2 * pad, TEXT,
-                      min_size=7, align="center")
-    for i, row in enumerate(rows):
-        base = top - COLHEAD_H - ROW_H * (i + 1) + ROW_H / 2 - TEXT * 0.36
-        grey = draw.BLACK if row.counted else draw.GREY
-        for (_, _, align), x0, x1, text in zip(cols, xs, xs[1:], _cells(row, v.kind), strict=False):
-            if text:
-                pen.fit(text, x0 + pad, base, x1 - x0 - 2 * pad, TEXT, min_size=6.5, align=align, color=grey)
+    table.grid(pen, box, _columns(v.kind), [_cells(r, v.kind) for r in rows], head_h=COLHEAD_H, row_h=ROW_H,
+               size=TEXT, colors=[draw.BLACK if r.counted else draw.GREY for r in rows])
 
 
 def _footer(pen: draw.Pen, v: SheetView, box: Box, page_rows: Sequence[SheetRow], so_far: list[SheetRow],
@@ -255,9 +224,9 @@ def draw_sheet(c: Any, v: SheetView) -> int:
         pen = draw.Pen(c)
         _header(pen, v, head, page + 1, pages)
         table_h = COLHEAD_H + ROW_H * max(len(chunk), 1)
-        table = Box(rest.x, rest.top - table_h, rest.w, table_h)
-        _table(pen, v, table, chunk)
-        foot = Box(rest.x, table.y - FOOT_H, rest.w, FOOT_H)
+        grid = Box(rest.x, rest.top - table_h, rest.w, table_h)
+        _table(pen, v, grid, chunk)
+        foot = Box(rest.x, grid.y - FOOT_H, rest.w, FOOT_H)
         _footer(pen, v, foot, chunk, so_far, page == pages - 1)
         pen.flush()
         if v.draft:

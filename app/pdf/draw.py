@@ -122,6 +122,11 @@ def _wrap(text: str, max_width: float, size: float) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def date_cn(iso: str) -> str:
+    """2026-03-05 → 2026年03月05日, as forms print dates (anything shorter is returned as it is)."""
+    return f"{iso[:4]}年{iso[5:7]}月{iso[8:10]}日" if len(iso) >= 10 else iso
+
+
 def spaced(text: str) -> str:
     """Letter-space a short title the way printed forms do: 捐赠收据 → 捐 赠 收 据."""
     return " ".join(text) if len(text) <= 6 else text

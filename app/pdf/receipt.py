@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from app.money import format_fen, to_capitals
 from app.pdf import draw
+from app.pdf.draw import date_cn
 from app.pdf.fonts import new_canvas
 from app.pdf.frames import A4, A5_LANDSCAPE, MM, SLIP, Box, page_box, stacked_parts
 
@@ -51,11 +52,6 @@ class ReceiptView:
     @property
     def is_copy(self) -> bool:
         return self.print_no > 1 and not self.voided
-
-
-def date_cn(iso: str) -> str:
-    """2026-03-05 → 2026年03月05日."""
-    return f"{iso[:4]}年{iso[5:7]}月{iso[8:10]}日" if len(iso) >= 10 else iso
 
 
 def check_layout(layout: str) -> str:
