@@ -1,0 +1,579 @@
+"""Bar charts drawn with QPainter: money by month, by fund or by category.
+
+PySide6-Essentials has no QtCharts, and the pages need only one plain kind of
+chart, so it is drawn here. The widget holds a `ChartData` and draws it in
+`paintEvent`; the page that owns it fetches the figures and calls `set_data`.
+Amounts are integer fen; the axis shows 元 or 万元, the tooltip exact yuan.
+Every size comes from the widget's font, so the large-text mode scales it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from app.money import format_fen
+
+Orientation = Literal["vertical", "horizontal"]
+
+#: From this amount (100,000 元, in fen) the axis counts in 万元.
+WAN_FROM_FEN = 100_000 * 100
+_FEN_PER_YUAN = 100
+_FEN_PER_WAN = 10_000 * 100
+
+#: Okabe–Ito colours: told apart by people with colour-blindness, and the first
+#: two (blue, orange) stay apart when printed in grey.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One row of figures, e.g. 捐赠收入: one amount in fen per label."""
+
+    name: str
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What a chart shows: a title, the labels along one axis, one or more series."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if len(s.values) != len(self.labels):
+                raise ValueError(
+                    f"series {s.name!r} has {len(s.values)} values for {len(self.labels)} labels")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One drawn bar, in widget coordinates, with what it stands for."""
+
+    rect: QRectF
+    label: str
+    series: str
+    fen: int
+    label_index: int
+    series_index: int
+
+
+@dataclass
+class _Layout:
+    """Where everything goes for one size and font; rebuilt when either changes."""
+
+    title_rect: QRectF
+    caption: str
+    caption_pos: QPointF
+    legend: list[tuple[QRectF, QPointF, str, QColor]]
+    plot: QRectF
+    ticks: list[tuple[float, str]]  # position along the value axis, text
+    labels: list[tuple[QRectF, str]]  # where each shown label goes, elided text
+    bars: list[Bar]
+    hit: list[QRectF]  # hover area of each bar: its whole lane, so short bars are easy to point at
+    empty_rect: QRectF | None
+
+
+def unit_for(max_fen: int) -> tuple[int, str]:
+    """Fen per axis unit and the unit's name: 万元 from 100,000 元 up, else 元."""
+    return (_FEN_PER_WAN, "万元") if max_fen >= WAN_FROM_FEN else (_FEN_PER_YUAN, "元")
+
+
+def _steps() -> Iterator[int]:
+    """Round steps in fen, smallest first: 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, …"""
+    exp = 0
+    while True:
+        base = 10 ** exp
+        yield from (base, 2 * base) if exp == 0 else (base, 2 * base, 25 * base // 10)
+        yield 5 * base
+        exp += 1
+
+
+def nice_scale(max_fen: int, max_ticks: int) -> tuple[int, int]:
+    """A round tick step and the axis top (a multiple of it ≥ max_fen), at most max_ticks steps."""
+    max_fen = max(1, max_fen)
+    max_ticks = max(1, max_ticks)
+    for step in _steps():
+        if step * max_ticks >= max_fen:
+            return step, math.ceil(max_fen / step) * step
+    raise AssertionError("unreachable")
+
+
+def best_scale(max_fen: int, max_ticks: int,
+               fits: Callable[[int, int], bool] | None = None) -> tuple[int, int]:
+    """The scale with the least empty room past the biggest bar, among those whose ticks fit.
+
+    Ties go to about four intervals. `fits(step, top)` says whether the tick texts have room.
+    """
+    options = [nice_scale(max_fen, n) for n in range(max(1, max_ticks), 0, -1)]
+    good = [o for o in options if fits is None or fits(*o)] or options[-1:]
+    return min(good, key=lambda o: (o[1], abs(o[1] // o[0] - 4)))
+
+
+def tick_text(fen: int, per_unit: int) -> str:
+    """An axis number in the axis unit, grouped and without trailing zeros: 80,000 / 1.5."""
+    d = (Decimal(fen) / Decimal(per_unit)).normalize()
+    return f"{d:,f}"
+
+
+_OPENERS = "（(《“‘【["
+
+
+def _elide(fm: QFontMetrics, text: str, width: int) -> str:
+    """`text` cut to `width` pixels with …, left whole when it fits."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    cut = fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    if len(cut) >= 2 and cut[-2] in _OPENERS:  # 慈善基金（… reads badly: 慈善基金…
+        cut = cut[:-2] + cut[-1]
+    return cut
+
+
+def _break_at(text: str, cut: int) -> int:
+    """Move a line break back to a better place: before a bracket, never inside a number."""
+    if cut >= len(text):
+        return cut
+    opener = max(text.rfind(ch, 1, cut + 1) for ch in _OPENERS)
+    if opener >= cut // 2:
+        return opener
+    start = cut
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        start -= 1
+    if start < cut and text[cut].isascii() and text[cut].isalnum() and start > 0:
+        return start
+    return cut
+
+
+def _fit_lines(fm: QFontMetrics, text: str, width: int, lines: int) -> str:
+    """Break `text` into at most `lines` lines of `width` pixels, the last one elided."""
+    out: list[str] = []
+    rest = text
+    while len(out) < lines - 1 and fm.horizontalAdvance(rest) > width:
+        cut = 1
+        while cut < len(rest) and fm.horizontalAdvance(rest[:cut + 1]) <= width:
+            cut += 1
+        cut = _break_at(rest, cut)
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    out.append(_elide(fm, rest, width))
+    return "\n".join(out)
+
+
+class BarChart(QWidget):
+    """Grouped bars, one colour per series; vertical for months, horizontal for long names."""
+
+    def __init__(self, parent: QWidget | None = None, *,
+                 orientation: Orientation = "vertical") -> None:
+        super().__init__(parent)
+        if orientation not in ("vertical", "horizontal"):
+            raise ValueError(f"orientation must be 'vertical' or 'horizontal', not {orientation!r}")
+        self._orientation: Orientation = orientation
+        self._data: ChartData | None = None
+        self._layout_cache: tuple[tuple[int, int, str], _Layout] | None = None
+        self._hovered: int | None = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # --- data ---------------------------------------------------------------------------
+
+    def orientation(self) -> Orientation:
+        return self._orientation
+
+    def data(self) -> ChartData | None:
+        return self._data
+
+    def set_data(self, data: ChartData | None) -> None:
+        """Show these figures (None clears the chart)."""
+        self._data = data
+        self._layout_cache = None
+        self._hovered = None
+        self.setAccessibleName(data.title if data else "")
+        self.setAccessibleDescription(self.tr("暂无数据") if self.is_empty() else "")
+        self.update()
+
+    def is_empty(self) -> bool:
+        """True when there is nothing to draw: no data, no labels, or every amount zero."""
+        d = self._data
+        return d is None or not d.labels or not any(v > 0 for s in d.series for v in s.values)
+
+    def unit(self) -> str:
+        """The axis unit now in use: 元 or 万元 ('' when empty)."""
+        return "" if self.is_empty() else unit_for(self._max_fen())[1]
+
+    def bars(self) -> list[Bar]:
+        """The bars as they are drawn at the current size: for tests and hit-testing."""
+        return list(self._layout().bars)
+
+    def bar_at(self, pos: QPoint | QPointF) -> Bar | None:
+        """The bar whose lane is under `pos`, if any."""
+        i = self._bar_index_at(QPointF(pos))
+        return None if i is None else self._layout().bars[i]
+
+    def tooltip_at(self, pos: QPoint | QPointF) -> str:
+        """The tooltip for a point: '3月 捐赠收入：12,345.00 元', or '' off the bars."""
+        bar = self.bar_at(pos)
+        if bar is None:
+            return ""
+        return self.tr("{label} {series}：{amount} 元").format(
+            label=bar.label, series=bar.series, amount=format_fen(bar.fen))
+
+    def axis_labels(self) -> list[tuple[QRectF, str]]:
+        """The labels actually drawn (thinned, elided or wrapped to fit) and where."""
+        return list(self._layout().labels)
+
+    def axis_ticks(self) -> list[str]:
+        """The numbers on the value axis, in `unit()`: ['0', '20,000', …]."""
+        return [text for _, text in self._layout().ticks]
+
+    def legend_names(self) -> list[str]:
+        """The series named in the legend; none for a single series."""
+        return [name for _, _, name, _ in self._layout().legend]
+
+    # --- sizes --------------------------------------------------------------------------
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        # Two charts side by side must fit beside the menu of a 1024×768 window.
+        h = QFontMetrics(self.font()).height()
+        return QSize(max(240, h * 13), max(160, h * 10))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        h = QFontMetrics(self.font()).height()
+        return QSize(max(360, h * 22), max(240, h * 15))
+
+    # --- events -------------------------------------------------------------------------
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            text = self.tooltip_at(e.pos())
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802 (Qt name)
+        if e.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._layout_cache = None
+            self.updateGeometry()
+            self.update()
+        super().changeEvent(e)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        self._layout_cache = None
+        super().resizeEvent(e)
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        self._set_hovered(self._bar_index_at(e.position()))
+        super().mouseMoveEvent(e)
+
+    def leaveEvent(self, e: QEvent) -> None:  # noqa: N802 (Qt name)
+        self._set_hovered(None)
+        super().leaveEvent(e)
+
+    def _set_hovered(self, i: int | None) -> None:
+        if i != self._hovered:
+            self._hovered = i
+            self.update()
+
+    def _bar_index_at(self, pos: QPointF) -> int | None:
+        for i, r in enumerate(self._layout().hit):
+            if r.contains(pos):
+                return i
+        return None
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _max_fen(self) -> int:
+        d = self._data
+        if d is None:
+            return 0
+        return max((v for s in d.series for v in s.values), default=0)
+
+    def _title_font(self) -> QFont:
+        f = QFont(self.font())
+        f.setBold(True)
+        return f
+
+    def _layout(self) -> _Layout:
+        key = (self.width(), self.height(), self.font().key())
+        if self._layout_cache is None or self._layout_cache[0] != key:
+            self._layout_cache = (key, self._build_layout())
+        return self._layout_cache[1]
+
+    def _build_layout(self) -> _Layout:
+        fm = QFontMetrics(self.font())
+        tfm = QFontMetrics(self._title_font())
+        lh = fm.height()
+        pad = max(6, lh // 2)
+        area = QRectF(self.rect()).adjusted(pad, pad * 0.6, -pad, -pad * 0.6)
+        d = self._data
+        top = area.top()
+
+        title_rect = QRectF(area.left(), top, area.width(), 0)
+        if d and d.title:
+            title_rect.setHeight(tfm.height())
+            top += tfm.height() + pad * 0.5
+
+        empty = self.is_empty()
+        if empty or d is None:
+            return _Layout(title_rect, "", QPointF(), [], QRectF(), [], [], [], [],
+                           QRectF(area.left(), top, area.width(), area.bottom() - top))
+
+        # Second row: unit caption on the left, legend to its right (wrapping if need be).
+        per_unit, unit_name = unit_for(self._max_fen())
+        caption = self.tr("单位：{unit}").format(unit=unit_name)
+        caption_w = fm.horizontalAdvance(caption)
+        legend: list[tuple[QRectF, QPointF, str, QColor]] = []
+        swatch = round(lh * 0.65)
+        item_gap = fm.horizontalAdvance("中") * 1.5
+        row_top = top
+        if len(d.series) > 1:
+            items = [(s.name, swatch + fm.horizontalAdvance(" ") + fm.horizontalAdvance(s.name))
+                     for s in d.series]
+            x = area.left() + caption_w + item_gap * 2
+            if x + sum(w for _, w in items) + item_gap * (len(items) - 1) > area.right():
+                row_top += lh
+                x = area.left()
+            for i, (name, w) in enumerate(items):
+                if x + w > area.right() and x > area.left():
+                    row_top += lh
+                    x = area.left()
+                sw = QRectF(x, row_top + (lh - swatch) / 2, swatch, swatch)
+                legend.append((sw, QPointF(x + swatch + fm.horizontalAdvance(" "),
+                                           row_top + fm.ascent()), name, self._colour(i)))
+                x += w + item_gap
+        caption_pos = QPointF(area.left(), top + fm.ascent())
+        top = row_top + lh + pad * 0.5
+
+        if self._orientation == "vertical":
+            return self._vertical(d, fm, area, top, title_rect, caption, caption_pos, legend,
+                                  per_unit)
+        return self._horizontal(d, fm, area, top, title_rect, caption, caption_pos, legend,
+                                per_unit)
+
+    def _colour(self, i: int) -> QColor:
+        return QColor(PALETTE[i % len(PALETTE)])
+
+    def _vertical(self, d: ChartData, fm: QFontMetrics, area: QRectF, top: float,
+                  title_rect: QRectF, caption: str, caption_pos: QPointF,
+                  legend: list[tuple[QRectF, QPointF, str, QColor]], per_unit: int) -> _Layout:
+        lh = fm.height()
+        plot_top = top + lh * 0.5  # room for the top tick's text, which is centred on its line
+        plot_bottom = area.bottom() - lh - lh * 0.3
+        plot_h = max(1.0, plot_bottom - plot_top)
+        step, axis_top = best_scale(self._max_fen(), max(2, min(8, int(plot_h / (lh * 1.6)))))
+        ticks_fen = list(range(0, axis_top + 1, step))
+        tick_texts = [tick_text(t, per_unit) for t in ticks_fen]
+        axis_w = max(fm.horizontalAdvance(t) for t in tick_texts) + fm.horizontalAdvance(" ")
+        plot = QRectF(area.left() + axis_w, plot_top, max(1.0, area.width() - axis_w), plot_h)
+        ticks = [(plot.bottom() - t / axis_top * plot.height(), s)
+                 for t, s in zip(ticks_fen, tick_texts, strict=True)]
+
+        n, k = len(d.labels), len(d.series)
+        group_w = plot.width() / n
+        bar_w = min(group_w * 0.75 / k, lh * 1.6)
+        sep = 1.0 if bar_w >= 5 else 0.0  # a hair of white between bars of one group
+        bars: list[Bar] = []
+        hit: list[QRectF] = []
+        for li, label in enumerate(d.labels):
+            x0 = plot.left() + group_w * li + (group_w - bar_w * k) / 2
+            for si, s in enumerate(d.series):
+                left = round(x0 + bar_w * si)
+                right = round(x0 + bar_w * (si + 1) - sep)
+                right = max(right, left + 1)
+                h = self._length(s.values[li], axis_top, plot.height())
+                rect = QRectF(left, round(plot.bottom() - h), right - left, 0)
+                rect.setBottom(round(plot.bottom()))
+                bars.append(Bar(rect, label, s.name, s.values[li], li, si))
+                hit.append(QRectF(left, plot.top(), right - left + sep, plot.height()))
+
+        # Labels under the groups: elide long ones, then show every n-th so none overlap.
+        gap = fm.horizontalAdvance("中") * 0.6
+        widest = max(fm.horizontalAdvance(t) for t in d.labels)
+        # Short labels such as 10月 are thinned, never cut; long names are cut to four characters.
+        target = min(widest, max(group_w - gap, fm.horizontalAdvance("中中中中")))
+        stride = max(1, math.ceil((target + gap) / group_w))
+        labels: list[tuple[QRectF, str]] = []
+        for li in range(0, n, stride):
+            text = _elide(fm, d.labels[li], math.ceil(target))
+            cx = plot.left() + group_w * (li + 0.5)
+            w = fm.horizontalAdvance(text) + 2
+            x = min(max(cx - w / 2, area.left()), area.right() - w)  # keep the end labels inside
+            labels.append((QRectF(x, plot.bottom() + lh * 0.3, w, lh), text))
+        return _Layout(title_rect, caption, caption_pos, legend, plot, ticks, labels, bars, hit,
+                       None)
+
+    def _horizontal(self, d: ChartData, fm: QFontMetrics, area: QRectF, top: float,
+                    title_rect: QRectF, caption: str, caption_pos: QPointF,
+                    legend: list[tuple[QRectF, QPointF, str, QColor]], per_unit: int) -> _Layout:
+        lh = fm.height()
+        gap = fm.horizontalAdvance("中") * 0.6
+        widest = max(fm.horizontalAdvance(t) for t in d.labels)
+        label_w = min(widest, max(area.width() * 0.38, fm.horizontalAdvance("中中中…")))
+        plot_left = area.left() + label_w + gap
+        plot_bottom = area.bottom() - lh - lh * 0.3
+        plot = QRectF(plot_left, top, 1.0, max(1.0, plot_bottom - top))
+        max_fen = self._max_fen()
+        right_pad = fm.horizontalAdvance(tick_text(max_fen, per_unit)) / 2 + gap
+        width = area.right() - right_pad - plot_left
+
+        def fits(step: int, top: int) -> bool:
+            tw = max(fm.horizontalAdvance(tick_text(t, per_unit)) for t in range(0, top + 1, step))
+            return width * step / top >= tw + gap * 2
+
+        step, axis_top = best_scale(max_fen, 8, fits)
+        tick_texts = [tick_text(t, per_unit) for t in range(0, axis_top + 1, step)]
+        right_pad = fm.horizontalAdvance(tick_texts[-1]) / 2
+        plot.setWidth(max(1.0, area.right() - right_pad - plot_left))
+        ticks = [(plot.left() + i * step / axis_top * plot.width(), s)
+                 for i, s in enumerate(tick_texts)]
+
+        n, k = len(d.labels), len(d.series)
+        group_h = plot.height() / n
+        bar_h = min(group_h * 0.75 / k, lh * 1.2)
+        sep = 1.0 if bar_h >= 5 else 0.0
+        bars: list[Bar] = []
+        hit: list[QRectF] = []
+        for li, label in enumerate(d.labels):
+            y0 = plot.top() + group_h * li + (group_h - bar_h * k) / 2
+            for si, s in enumerate(d.series):
+                t = round(y0 + bar_h * si)
+                b = max(round(y0 + bar_h * (si + 1) - sep), t + 1)
+                w = self._length(s.values[li], axis_top, plot.width())
+                rect = QRectF(round(plot.left()), t, 0, b - t)
+                rect.setRight(round(plot.left() + w))
+                bars.append(Bar(rect, label, s.name, s.values[li], li, si))
+                hit.append(QRectF(plot.left(), t, plot.width(), b - t + sep))
+
+        stride = max(1, math.ceil(lh / group_h))
+        lines = 2 if group_h >= lh * 2.2 else 1  # long names take a second line when there is room
+        labels: list[tuple[QRectF, str]] = []
+        for li in range(0, n, stride):
+            text = _fit_lines(fm, d.labels[li], math.floor(label_w), lines)
+            cy = plot.top() + group_h * (li + 0.5)
+            h = lh * (text.count("\n") + 1)
+            labels.append((QRectF(area.left(), cy - h / 2, label_w, h), text))
+        return _Layout(title_rect, caption, caption_pos, legend, plot, ticks, labels, bars, hit,
+                       None)
+
+    @staticmethod
+    def _length(fen: int, axis_top: int, extent: float) -> float:
+        """Bar length in pixels: 0 for zero (or a stray negative), at least 1 px for any gift."""
+        if fen <= 0:
+            return 0.0
+        return max(1.0, fen / axis_top * extent)
+
+    # --- painting -----------------------------------------------------------------------
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        lay = self._layout()
+        p = QPainter(self)
+        try:
+            self._paint(p, lay)
+        finally:
+            p.end()
+
+    def _paint(self, p: QPainter, lay: _Layout) -> None:
+        pal = self.palette()
+        text = pal.color(pal.ColorRole.WindowText)
+        muted = QColor(text)
+        muted.setAlphaF(0.65)
+        grid = QColor(text)
+        grid.setAlphaF(0.12)
+        p.fillRect(self.rect(), pal.color(pal.ColorRole.Base))
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        font = self.font()
+        fm = QFontMetrics(font)
+        d = self._data
+
+        if d and d.title:
+            p.setFont(self._title_font())
+            p.setPen(text)
+            tfm = QFontMetrics(self._title_font())
+            p.drawText(lay.title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       tfm.elidedText(d.title, Qt.TextElideMode.ElideRight,
+                                      int(lay.title_rect.width())))
+        p.setFont(font)
+
+        if lay.empty_rect is not None:
+            p.setPen(muted)
+            p.drawText(lay.empty_rect, Qt.AlignmentFlag.AlignCenter, self.tr("暂无数据"))
+            return
+
+        p.setPen(muted)
+        p.drawText(lay.caption_pos, lay.caption)
+        for sw, pos, name, colour in lay.legend:
+            p.fillRect(sw, colour)
+            p.setPen(text)
+            p.drawText(pos, name)
+
+        plot = lay.plot
+        vertical = self._orientation == "vertical"
+        for at, label in lay.ticks:
+            if vertical:
+                y = round(at)
+                p.setPen(QPen(grid, 1))
+                p.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
+                p.setPen(muted)
+                r = QRectF(0, y - fm.height() / 2, plot.left() - fm.horizontalAdvance(" ") / 2,
+                           fm.height())
+                p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            else:
+                x = round(at)
+                p.setPen(QPen(grid, 1))
+                p.drawLine(QPointF(x + 0.5, plot.top()), QPointF(x + 0.5, plot.bottom()))
+                p.setPen(muted)
+                w = fm.horizontalAdvance(label) + 2
+                r = QRectF(x - w / 2, plot.bottom() + fm.height() * 0.3, w, fm.height())
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, label)
+
+        for i, bar in enumerate(lay.bars):
+            if bar.rect.width() <= 0 or bar.rect.height() <= 0:
+                continue
+            colour = self._colour(bar.series_index)
+            if i == self._hovered:
+                colour = colour.darker(135)
+            p.fillRect(bar.rect, colour)
+
+        # The zero line, drawn over the bars' feet.
+        p.setPen(QPen(muted, 1))
+        if vertical:
+            y = round(plot.bottom())
+            p.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
+        else:
+            x = round(plot.left())
+            p.drawLine(QPointF(x - 0.5, plot.top()), QPointF(x - 0.5, plot.bottom()))
+
+        p.setPen(text)
+        align = (Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop if vertical
+                 else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for r, label in lay.labels:
+            p.drawText(r, align, label)
+
+
+__all__ = ["PALETTE", "Bar", "BarChart", "ChartData", "Series", "nice_scale", "tick_text",
+           "unit_for"]
