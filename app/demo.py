@@ -1,11 +1,14 @@
-"""Realistic demonstration data: villages, households, people, funds, donors, donations.
+"""Realistic demonstration data: villages, households, people, funds, donors, donations, aid days.
 
 Used for trying the program and for benchmarks at real scale (100,000 of
 each). Rows go in with `executemany` inside one transaction; the audit log
 gets one entry per table saying how many rows the demo added. Demo donations
 get receipt numbers in date order, as the desk would have issued them: most
 printed once, a few reprinted, a few never printed, and a few voided and
-re-issued under the next number.
+re-issued under the next number. With both people and money, a few aid
+programmes then pay out over the past year (`aid_days`), each day confirmed
+through `app.distributions` like the desk would, a few lines marked 代领,
+未领取 or reversed.
 """
 
 from __future__ import annotations
@@ -43,10 +46,12 @@ class DemoResult:
     donors: int
     donations: int
     funds: int
+    aid_days: int = 0
+    aid_lines: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"recipients": self.recipients, "donors": self.donors, "donations": self.donations,
-                "funds": self.funds}
+                "funds": self.funds, "aid_days": self.aid_days, "aid_lines": self.aid_lines}
 
 
 def _name(rng: random.Random) -> str:
@@ -124,7 +129,66 @@ def generate(db: Database, actor: Operator, n_recipients: int, n_donations: int,
         n = _add_recipients(db, actor, rng, n_recipients, today, at)
         donor_ids = _add_donors(db, actor, rng, max(1, n_donations // 4) if n_donations else 0, at)
         m = _add_donations(db, actor, rng, n_donations, donor_ids, fund_ids, today, code, at)
-    return DemoResult(n, len(donor_ids), m, len(fund_ids))
+    days = lines = 0
+    if n and m:
+        days, lines = _add_aid(db, actor, rng, fund_ids, today)
+    return DemoResult(n, len(donor_ids), m, len(fund_ids), days, lines)
+
+
+#: (programme, fund index, yuan per person, categories, days before today).
+AID = (
+    ("高龄老人慰问金", 0, 200, ("高龄老人",), (25, 115, 205, 295)),
+    ("困境儿童助学金", 3, 300, ("困境儿童", "孤儿", "事实无人抚养儿童", "困难学生"), (70, 250)),
+    ("冬季送温暖", 1, 150, ("低保户", "特困供养", "残疾人"), (40, 330)),
+    ("大病救助", 2, 1000, ("重特大疾病",), (160,)),
+)
+
+
+def _add_aid(db: Database, actor: Operator, rng: random.Random, fund_ids: list[str],
+             today: dt.date) -> tuple[int, int]:
+    """Past aid days through the real distribution service; a day the fund can't pay is skipped."""
+    from app import distributions, programmes
+    from app.errors import Conflict
+
+    days = lines = 0
+    for name, fund, yuan, cats, ago in AID:
+        row = db.one("SELECT id FROM programmes WHERE name = ?", (name,))
+        prog_id = row[0] if row else programmes.create_programme(db, actor, programmes.ProgrammeInput(
+            name, fund_ids[fund], amount_fen=yuan * 100, note="演示数据",
+            rules=programmes.Rules(categories=cats))).id
+        for back in ago:
+            on = today - dt.timedelta(days=back)
+            try:
+                d, _ = distributions.distribute(db, actor, prog_id, on, note="演示数据", today=today)
+            except Conflict:  # not enough money in the fund that day
+                continue
+            days += 1
+            lines += d.people
+            _mark_some(db, actor, rng, d.id)
+    return days, lines
+
+
+def _mark_some(db: Database, actor: Operator, rng: random.Random, distribution_id: str) -> None:
+    from app import distributions
+
+    ids = [ln.id for ln in distributions.lines(db, distribution_id)]
+    rng.shuffle(ids)
+    picks = ids[:8]
+    for i, line_id in enumerate(picks):
+        if i == 0:
+            distributions.reverse_line(db, actor, line_id, "重复登记，冲销")
+        elif i < 3:
+            distributions.mark_line(db, actor, line_id, "not_collected")
+        elif i < 5:
+            distributions.mark_line(db, actor, line_id, "proxy", proxy_name=rng.choice(SURNAMES) + "某某",
+                                    proxy_note="委托书已留存")
+    # The rest signed on the day, in one statement (like the demo's other bulk rows) and one audit entry.
+    with db.transaction() as c:
+        at = now_iso()
+        n = c.execute("UPDATE disbursements SET status = 'signed', status_at = ?, status_by = ?"
+                      " WHERE distribution_id = ? AND status = 'pending'", (at, actor.id, distribution_id)).rowcount
+        audit.record(c, actor, "bulk_mark", "disbursements", distribution_id, None,
+                     {"status": "signed", "rows": n, "source": "demo"})
 
 
 def _add_recipients(db: Database, actor: Operator, rng: random.Random, count: int,

@@ -22,7 +22,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--donations", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_demo, show=lambda r: (
-        f"已生成 受助对象 {r['recipients']} 人、捐赠人 {r['donors']} 位、捐赠 {r['donations']} 笔"
+        f"已生成 受助对象 {r['recipients']} 人、捐赠人 {r['donors']} 位、捐赠 {r['donations']} 笔、"
+        f"发放 {r['aid_days']} 次共 {r['aid_lines']} 人次"
         f"（用时 {r['seconds']} 秒）"))
 
     fund = sub.add_parser("fund", help="基金：建立与查看")

@@ -636,3 +636,22 @@ def test_money_for_a_named_person_is_not_spent_on_others(db, admin):
     with pytest.raises(Conflict) as e:
         dist_mod.distribute(db, admin, prog.id, dt.date(2026, 1, 2))
     assert "王小明" in e.value.message
+
+
+def test_demo_pays_out_through_the_real_service(db, admin):
+    """The demo's aid days are confirmed distributions: lines, money out, marks, and a clean check."""
+    from app import check, demo
+
+    result = demo.generate(db, admin, 400, 600, seed=2, today=dt.date(2026, 6, 30))
+    assert result.aid_days > 0 and result.aid_lines > 0
+    assert db.scalar("SELECT count(*) FROM distributions WHERE status = 'confirmed'") == result.aid_days
+    statuses = dict(db.query("SELECT status, count(*) FROM disbursements GROUP BY status"))
+    assert sum(statuses.values()) == result.aid_lines
+    assert statuses["reversed"] == result.aid_days and statuses["signed"] > statuses.get("not_collected", 0)
+    assert "pending" not in statuses  # the past days were signed off
+    out = db.scalar("SELECT sum(amount_fen) FROM fund_outflows WHERE status = 'active'")
+    assert out == db.scalar("SELECT sum(amount_fen) FROM disbursements"
+                            " WHERE status IN ('signed', 'paid', 'proxy')")
+    assert all(f.balance_fen >= 0 for f in funds.list_funds(db))
+    report = check.run(db)
+    assert report["ok"] and not report["warnings"], report
