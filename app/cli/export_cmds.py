@@ -1,5 +1,7 @@
 """`export KIND -o FILE.xlsx`: Excel files for township staff, one kind of table each.
 
+The public notice also prints: `export notice -o FILE.pdf` writes it as a PDF to post.
+
 Each kind registers once in `KINDS` with its own options; they share `-o`,
 `--mask` and `--json`, and write through the one writer in `app.excel`.
 Later kinds (donations, disbursements, funds, monthly, notice) add an entry
@@ -28,6 +30,8 @@ class Kind:
     run: Callable[[Context, argparse.Namespace], dict[str, Any]]
     #: One line for people, from the JSON result.
     show: Callable[[dict[str, Any]], str]
+    #: The file types it writes (`run` looks at the suffix when there is more than one).
+    suffixes: tuple[str, ...] = (".xlsx",)
 
 
 def period_options(p: argparse.ArgumentParser) -> None:
@@ -63,36 +67,31 @@ def _period(args: argparse.Namespace) -> Any:
     return Period(parse_date(args.date_from, "起始日期"), parse_date(args.date_to, "截止日期"))
 
 
-def _run_donations(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.reports.donation_ledger import export_donations
+def _report(key: str) -> Callable[[Context, argparse.Namespace], dict[str, Any]]:
+    """Run a report from `app.reports.catalog` (the same list the 报表 page shows)."""
 
-    period = _period(args)
-    written, s = export_donations(ctx.db, args.output, period, mask=args.mask)
-    return {**written.to_dict(), "period": period.to_dict(), "masked": bool(args.mask), **s}
+    def run(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+        from app.reports.catalog import KINDS as REPORTS
+        from app.reports.catalog import Request
+        from app.reports.period import Period
 
+        report = REPORTS[key]
+        period = _period(args) if report.covers == "range" else Period()
+        req = Request(args.output, period, getattr(args, "year", 0), bool(args.mask))
+        return report.export(ctx.db, req)
 
-def _run_disbursements(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.reports.disbursement_ledger import export_disbursements
-
-    period = _period(args)
-    written, s = export_disbursements(ctx.db, args.output, period, mask=args.mask)
-    return {**written.to_dict(), "period": period.to_dict(), "masked": bool(args.mask), **s}
-
-
-def _run_funds(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.reports.fund_statement import export_funds
-
-    period = _period(args)
-    written, funds = export_funds(ctx.db, args.output, period)
-    return {**written.to_dict(), "period": period.to_dict(), "funds": funds}
+    return run
 
 
-def _run_notice(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.reports.public_notice import export_notice
+def _show_notice(r: dict[str, Any]) -> str:
+    what = f"公示（PDF，{r['pages']} 页）" if r.get("format") == "pdf" else "公示"
+    return f"已导出{what}：收入 {_yuan(r['in_fen'])}，支出 {_yuan(r['out_fen'])}：{r['path']}"
 
-    period = _period(args)
-    written, s = export_notice(ctx.db, args.output, period)
-    return {**written.to_dict(), "period": period.to_dict(), "masked": True, **s}
+
+def _year_options(p: argparse.ArgumentParser) -> None:
+    import datetime as dt
+
+    p.add_argument("--year", type=int, default=dt.date.today().year, help="哪一年（默认今年）")
 
 
 def _yuan(fen: int) -> str:
@@ -103,16 +102,19 @@ KINDS: dict[str, Kind] = {
     k.name: k for k in (
         Kind("recipients", "受助对象名单（每人一行）", _recipient_options, _run_recipients,
              lambda r: f"已导出受助对象 {r['rows']:,} 人{'（已脱敏）' if r['masked'] else ''}：{r['path']}"),
-        Kind("donations", "捐赠台账（每笔捐赠一行，作废的不计入合计）", period_options, _run_donations,
+        Kind("donations", "捐赠台账（每笔捐赠一行，作废的不计入合计）", period_options, _report("donations"),
              lambda r: f"已导出捐赠台账 {r['rows']:,} 笔（有效 {r['valid']:,} 笔，{_yuan(r['valid_fen'])}；"
                        f"作废 {r['voided']:,} 笔不计入）：{r['path']}"),
-        Kind("disbursements", "发放台账（每条发放明细一行，冲销的不计入合计）", period_options, _run_disbursements,
+        Kind("disbursements", "发放台账（每条发放明细一行，冲销的不计入合计）", period_options, _report("disbursements"),
              lambda r: f"已导出发放台账 {r['rows']:,} 条（计入 {r['live']:,} 人次，{_yuan(r['live_fen'])}）："
                        f"{r['path']}"),
-        Kind("funds", "基金收支表（期初、收入、支出、期末；定向基金单列）", period_options, _run_funds,
+        Kind("funds", "基金收支表（期初、收入、支出、期末；定向基金单列）", period_options, _report("funds"),
              lambda r: f"已导出基金收支表 {r['rows']:,} 个基金：{r['path']}"),
-        Kind("notice", "公示（收入和支出，姓名、身份证号一律脱敏）", period_options, _run_notice,
-             lambda r: f"已导出公示：收入 {_yuan(r['in_fen'])}，支出 {_yuan(r['out_fen'])}：{r['path']}"),
+        Kind("monthly", "年度报表（每月收支；按基金、项目、类别、村汇总；图表）", _year_options, _report("monthly"),
+             lambda r: f"已导出 {r['year']} 年度报表：收入 {_yuan(r['received_fen'])}，"
+                       f"救助支出 {_yuan(r['aid_fen'])}（{r['aid_lines']:,} 人次）：{r['path']}"),
+        Kind("notice", "公示（收入和支出，姓名、身份证号一律脱敏；.xlsx 或可张贴的 .pdf）", period_options,
+             _report("notice"), _show_notice, suffixes=(".xlsx", ".pdf")),
     )
 }
 
@@ -122,8 +124,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     kinds = p.add_subparsers(dest="export_kind", metavar="KIND")
     for kind in KINDS.values():
         kp = kinds.add_parser(kind.name, parents=[common], help=kind.help)
-        kp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx",
-                        help="要写入的 Excel 文件")
+        pdf = ".pdf" in kind.suffixes
+        kp.add_argument("-o", "--output", required=True, type=Path,
+                        metavar="FILE.xlsx|FILE.pdf" if pdf else "FILE.xlsx",
+                        help="要写入的 Excel 文件" + ("（以 .pdf 结尾则写成可打印张贴的 PDF）" if pdf else ""))
         kp.add_argument("--mask", action="store_true", help="姓名、身份证号等部分隐藏（可对外公布）")
         kind.add_arguments(kp)
         kp.set_defaults(func=_runner(kind), show=kind.show)
@@ -131,8 +135,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _runner(kind: Kind) -> Callable[[Context, argparse.Namespace], dict[str, Any]]:
     def run(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-        if args.output.suffix.lower() != ".xlsx":
-            raise UsageError(f"导出文件应以 .xlsx 结尾：{args.output}")
+        if args.output.suffix.lower() not in kind.suffixes:
+            if len(kind.suffixes) > 1:
+                raise UsageError(f"导出文件应以 {' 或 '.join(kind.suffixes)} 结尾：{args.output}")
+            pdf_kinds = "、".join(k.name for k in KINDS.values() if ".pdf" in k.suffixes)
+            raise UsageError(f"导出文件应以 {kind.suffixes[0]} 结尾：{args.output}"
+                             f"（只有 {pdf_kinds} 可以导出 PDF）")
         start = time.perf_counter()
         result = kind.run(ctx, args)
         return {"kind": kind.name, **result, "seconds": round(time.perf_counter() - start, 2)}

@@ -84,14 +84,48 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A further sheet after the main table (a summary or pivot): same layout — one header row,
+    one row per record, one 合计 row when a column has `total`."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    in_total: Callable[[Sequence[Any]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart on the sheet 图表, drawn from the records (not the 合计 row) of one table.
+
+    `table` is the sheet name ("" for the main table); `labels` the column (0-based)
+    holding the category labels; `values` the columns drawn as series (their
+    headers name the series). `kind` is "col" (vertical bars) or "bar" (horizontal).
+    """
+
+    title: str
+    labels: int
+    values: tuple[int, ...]
+    table: str = ""
+    kind: str = "col"
+    y_title: str = "元"
+
+
+@dataclass(frozen=True)
 class Written:
     path: Path
     rows: int
     totals: dict[str, int]
     sheet: str
+    #: Records and totals of each further sheet, by sheet name.
+    tables: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "rows": self.rows, "totals": self.totals, "sheet": self.sheet}
+        out: dict[str, Any] = {"path": str(self.path), "rows": self.rows, "totals": self.totals,
+                               "sheet": self.sheet}
+        if self.tables:
+            out["tables"] = {name: {"rows": n, "totals": t} for name, (n, t) in self.tables.items()}
+        return out
 
 
 def display_width(text: str) -> int:
@@ -159,56 +193,128 @@ def _cell(ws: Any, value: Any, style: Any) -> Any:
 def write_table(path: str | Path, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
                 *, progress: Callable[[int, int], None] | None = None, expected_rows: int = 0,
                 cancelled: Callable[[], bool] | None = None,
-                in_total: Callable[[Sequence[Any]], bool] | None = None) -> Written:
+                in_total: Callable[[Sequence[Any]], bool] | None = None,
+                tables: Sequence[Table] = (), charts: Sequence[Chart] = ()) -> Written:
     """Write `rows` (one sequence of values per record, in `columns` order) to an .xlsx file.
 
     `progress(done, expected_rows)` is called every 1,000 rows; `cancelled()`
     returning True stops the export and raises `Cancelled` (no file is left).
     `in_total(row)` returning False leaves a record out of the 合计 row (a
     voided donation is listed but not counted); None counts every record.
+    `tables` are further sheets after the main one (summaries, pivots); `charts`
+    go on a sheet 图表 before the closing 说明 sheet.
     """
-    if columns and columns[0].total:
-        raise ValueError("the first column holds the word 合计 and cannot be summed")
+    for cols in [columns, *(t.columns for t in tables)]:
+        if cols and cols[0].total:
+            raise ValueError("the first column holds the word 合计 and cannot be summed")
+    names = [sheet_name(report.sheet or report.title), *(sheet_name(t.name) for t in tables)]
+    if len(set(names)) != len(names) or {"说明", "图表"} & set(names):
+        raise ValueError(f"sheet names must differ and not be 说明 or 图表: {names}")
+    for chart in charts:
+        if chart.kind not in ("col", "bar"):
+            raise ValueError(f"chart kind {chart.kind!r} is not col or bar")
+        if chart.table and sheet_name(chart.table) not in names:
+            raise ValueError(f"chart {chart.title!r} refers to no table {chart.table!r}")
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
-    result: list[tuple[int, dict[str, int], str]] = []
+    result: list[Written] = []
     # All or nothing on a USB stick: the shared temp-file-and-rename writer.
     write_file(target, lambda tmp: result.append(
-        _write(tmp, report, columns, rows, progress, expected_rows, cancelled, in_total)))
-    written = result[0]
-    return Written(target, written[0], written[1], written[2])
+        _write(tmp, target, report, columns, rows, progress, expected_rows, cancelled, in_total, tables, charts)))
+    return result[0]
 
 
-def _write(tmp: Path, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+def _write(tmp: Path, target: Path, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
            progress: Callable[[int, int], None] | None, expected: int,
            cancelled: Callable[[], bool] | None,
-           in_total: Callable[[Sequence[Any]], bool] | None = None) -> tuple[int, dict[str, int], str]:
+           in_total: Callable[[Sequence[Any]], bool] | None,
+           tables: Sequence[Table], charts: Sequence[Chart]) -> Written:
     wb = Workbook(write_only=True)
     _properties(wb, report)
     title = sheet_name(report.sheet or report.title)
-    ws = wb.create_sheet(title)
+    sheets: dict[str, tuple[Any, Sequence[Column], int]] = {}
+    n, total_map = _table_sheet(wb, title, report, columns, rows, progress, expected, cancelled, in_total)
+    sheets[""] = sheets[title] = (wb.worksheets[-1], columns, n)
+    extra: dict[str, tuple[int, dict[str, int]]] = {}
+    for t in tables:
+        name = sheet_name(t.name)
+        # A pivot keeps its first column (the fund, programme...) in view while scrolling the months.
+        tn, tt = _table_sheet(wb, name, report, t.columns, t.rows, None, 0, cancelled, t.in_total, "B2")
+        sheets[name] = (wb.worksheets[-1], t.columns, tn)
+        extra[name] = (tn, tt)
+    if charts:
+        _chart_sheet(wb, report, charts, sheets)
+    last = n + 1 + (1 if any(c.total for c in columns) else 0)
+    _about_sheet(wb, report, n, columns, total_map, last, list(extra))
+    wb.save(tmp)
+    if progress is not None:
+        progress(n, max(expected, n))
+    return Written(target, n, total_map, title, extra)
+
+
+def _table_sheet(wb: Any, name: str, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+                 progress: Callable[[int, int], None] | None, expected: int,
+                 cancelled: Callable[[], bool] | None,
+                 in_total: Callable[[Sequence[Any]], bool] | None, freeze: str = "A2") -> tuple[int, dict[str, int]]:
+    """One sheet in the shared layout: header row, records, 合计 row; frozen, filtered, set for print."""
+    ws = wb.create_sheet(name)
     styles = _Styles(ws)
     iterator = iter(rows)
     sample = list(itertools.islice(iterator, WIDTH_SAMPLE))
     _widths(ws, columns, sample)
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = freeze
     _print_setup(ws, report, len(columns))
-
     try:
         n, total_map = _rows(ws, styles, columns, itertools.chain(sample, iterator), progress, expected,
                              cancelled, in_total)
     except BaseException:
-        _abandon(ws)
+        for sheet in wb.worksheets:
+            _abandon(sheet)
         raise
-    last = n + 1 + (1 if any(c.total for c in columns) else 0)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
     ws.print_title_rows = "1:1"
-    _about_sheet(wb, report, n, columns, total_map, last)
-    wb.save(tmp)
-    if progress is not None:
-        progress(n, max(expected, n))
-    return n, total_map, title
+    return n, total_map
+
+
+def _chart_sheet(wb: Any, report: Report, charts: Sequence[Chart],
+                 sheets: dict[str, tuple[Any, Sequence[Column], int]]) -> None:
+    """The sheet 图表: each chart reads its table's record rows (never the 合计 row)."""
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb.create_sheet("图表")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.oddHeader.left.text = _header_footer_text(report.station)
+    ws.oddHeader.center.text = _header_footer_text(report.title)
+    ws.oddHeader.right.text = _header_footer_text(f"统计期间：{report.period_text}")
+    row = 1
+    for chart in charts:
+        data_ws, columns, n = sheets[sheet_name(chart.table) if chart.table else ""]
+        if n == 0:
+            continue
+        c = BarChart()
+        c.type = chart.kind
+        c.grouping = "clustered"
+        c.title = chart.title
+        c.y_axis.title = chart.y_title
+        c.y_axis.numFmt = MONEY_FORMAT if columns[chart.values[0]].kind == "money" else "General"
+        c.y_axis.majorGridlines = c.y_axis.majorGridlines  # keep the default grid lines
+        c.y_axis.delete = False
+        c.x_axis.delete = False
+        c.height = 9.5 if chart.kind == "col" else max(6.0, 2.5 + 0.75 * n * len(chart.values))
+        c.width = 24
+        c.x_axis.tickLblSkip = 1  # every label, never every other one
+        if len(chart.values) == 1:
+            c.legend = None  # the title says what the one series is
+        for col in chart.values:
+            data = Reference(data_ws, min_col=col + 1, min_row=1, max_row=n + 1)
+            c.add_data(data, titles_from_data=True)
+        c.set_categories(Reference(data_ws, min_col=chart.labels + 1, min_row=2, max_row=n + 1))
+        if chart.kind == "bar":
+            c.x_axis.scaling.orientation = "maxMin"  # first record on top, as in the table
+        ws.add_chart(c, f"A{row}")
+        row += int(c.height / 0.5) + 2  # a row is about half a centimetre
 
 
 def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -334,7 +440,7 @@ def _print_setup(ws: Any, report: Report, n_columns: int) -> None:
 
 
 def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], totals: dict[str, int],
-                 last_row: int) -> None:
+                 last_row: int, tables: Sequence[str] = ()) -> None:
     ws = wb.create_sheet("说明")
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -356,6 +462,8 @@ def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], tot
     if totals:
         layout += f"，第 {last_row} 行是合计"
     lines.append(("表格说明", layout + "。可直接排序、筛选。"))
+    if tables:
+        lines.append(("其他工作表", "、".join(tables) + "：格式相同，第 1 行是表头，最后一行是合计。"))
     lines.append(("生成程序", "CharityDesk 慈善工作站助手"))
     ws.column_dimensions["A"].width = max(display_width(label) for label, _ in lines) + 4
     ws.column_dimensions["B"].width = min(max(display_width(str(v)) for _, v in lines) + 4, 120)

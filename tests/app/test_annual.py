@@ -1,0 +1,153 @@
+"""The annual report (`export monthly`) and the figures behind it and the charts (issue 8):
+every sheet's 合计 agrees with the first sheet's and with the database's own sums."""
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from app import distributions, funds, programmes, recipients
+from app.cli import main
+from app.excel import Column, Report, write_table
+from app.excel.writer import Chart, Table
+from app.programmes import ProgrammeInput, Rules
+from app.recipients import RecipientInput
+from app.reports import figures
+from app.reports.annual import year_period
+from app.reports.period import Period
+from tests.app.report_book import TODAY, build_book, idn
+
+LIVE = "('pending', 'signed', 'paid', 'proxy')"
+
+
+@pytest.fixture
+def year(db, admin):
+    """The report book, plus an October aid day for people with categories (one with two)."""
+    book = build_book(db, admin)
+    for name, birth, cats, village in (("钱七", "19400101", ["高龄老人", "低保户"], "东风村"),
+                                       ("孙八", "19420202", ["低保户"], ""),
+                                       ("周九", "19430303", ["低保户"], "前进村")):
+        recipients.add_recipient(db, admin, RecipientInput(name=name, id_number=idn(birth, "151"),
+                                                           village=village, categories=cats))
+    general = funds.default_fund(db)
+    prog = programmes.create_programme(db, admin, ProgrammeInput(
+        "重阳敬老", general.id, amount_fen=20_00, rules=Rules(categories=("高龄老人", "低保户"))))
+    d, _ = distributions.distribute(db, admin, prog.id, dt.date(2024, 10, 11), today=TODAY)
+    line = next(ln for ln in distributions.lines(db, d.id) if ln.name == "周九")
+    distributions.mark_line(db, admin, line.id, "not_collected")  # money back: not counted
+    return book
+
+
+def export(capsys, db, path, *extra):
+    code = main(["--db", str(db.path), "export", "monthly", "-o", str(path), "--json", *extra])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def sheet(wb, name):
+    rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert total[0] == "合计"
+    return header, [dict(zip(header, r, strict=True)) for r in body], dict(zip(header, total, strict=True))
+
+
+def fen(yuan):
+    return round(yuan * 100)
+
+
+def test_monthly_report_every_sheet_adds_up_to_the_database(db, year, tmp_path, capsys):
+    out = tmp_path / "2024.xlsx"
+    result = export(capsys, db, out, "--year", "2024")
+    received = db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'"
+                         " AND donated_on LIKE '2024-%'")
+    aid = db.scalar("SELECT sum(b.amount_fen) FROM disbursements b JOIN distributions x"
+                    f" ON x.id = b.distribution_id WHERE x.status = 'confirmed' AND b.status IN {LIVE}")
+    people = db.scalar(f"SELECT count(*) FROM disbursements WHERE status IN {LIVE}")
+    assert (result["received_fen"], result["aid_fen"], result["aid_lines"]) == (received, aid, people)
+    assert aid == 2 * 100_00 + 2 * 20_00 and people == 4  # reversed and not-collected lines left out
+
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["每月收支", "基金收入", "基金支出", "项目支出", "类别支出", "村支出", "图表", "说明"]
+    _, months, total = sheet(wb, "每月收支")
+    assert [m["月份"] for m in months] == [f"{i}月" for i in range(1, 13)]
+    for i, m in enumerate(months, 1):
+        on = f"2024-{i:02d}-%"
+        assert fen(m["捐赠收入（元）"]) == db.scalar(
+            "SELECT COALESCE(sum(amount_fen), 0) FROM donations WHERE status = 'active' AND donated_on LIKE ?", (on,))
+        assert fen(m["捐赠收入（元）"]) == fen(m["现金捐赠（元）"]) + fen(m["物资折价（元）"])
+        assert fen(m["收支差额（元）"]) == fen(m["捐赠收入（元）"]) - fen(m["救助支出（元）"])
+    assert months[3]["其中定向（元）"] == 300  # April: the gift for 欧阳娜娜
+    assert months[9]["救助人次"] == 2 and months[9]["救助支出（元）"] == 40
+    assert fen(total["捐赠收入（元）"]) == received and fen(total["救助支出（元）"]) == aid
+    assert total["救助人次"] == people and total["捐赠笔数"] == 5
+
+    for name, want in (("基金收入", received), ("基金支出", aid), ("项目支出", aid), ("类别支出", aid),
+                       ("村支出", aid)):
+        header, rows, t = sheet(wb, name)
+        assert header[1:13] == [f"{i}月（元）" for i in range(1, 13)] and header[13] == "全年（元）"
+        assert fen(t["全年（元）"]) == want, name
+        for r in rows:  # each row's 全年 is its months
+            assert fen(r["全年（元）"]) == sum(fen(r[h]) for h in header[1:13])
+    _, rows, _ = sheet(wb, "基金收入")
+    assert [r["基金"] for r in rows] == ["慈善基金（非定向）", "东风村冠名基金", "助学定向基金"]
+    _, rows, t = sheet(wb, "类别支出")
+    cats = {r["人员类别"]: r for r in rows}
+    assert cats["高龄老人"]["10月（元）"] == 20 and cats["低保户"]["10月（元）"] == 20  # 钱七 once, as 高龄老人
+    assert cats[figures.NO_CATEGORY]["3月（元）"] == 200 and t["救助人次"] == people
+    _, rows, _ = sheet(wb, "村支出")
+    villages = {r["村（社区）"]: r["全年（元）"] for r in rows}
+    assert villages == {"东风村": 120, "红星村": 100, figures.NO_VILLAGE: 20}
+
+    charts = wb["图表"]._charts
+    assert len(charts) == 4
+    refs = [s.val.numRef.f for s in charts[0].series]
+    assert refs == ["'每月收支'!$E$2:$E$13", "'每月收支'!$H$2:$H$13"]  # the months, never the 合计 row
+    assert [s.tx.strRef.f for s in charts[0].series] == ["'每月收支'!E1", "'每月收支'!H1"]  # named by the header
+
+
+def test_monthly_default_year_and_bad_year(db, admin, tmp_path, capsys):
+    result = export(capsys, db, tmp_path / "now.xlsx")
+    assert result["year"] == dt.date.today().year and result["received_fen"] == 0
+    wb = openpyxl.load_workbook(tmp_path / "now.xlsx")
+    _, months, total = sheet(wb, "每月收支")
+    assert len(months) == 12 and total["捐赠收入（元）"] == 0
+    code = main(["--db", str(db.path), "export", "monthly", "-o", str(tmp_path / "x.xlsx"), "--year", "20", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code != 0 and "年份" in out["error"] and out["reason"] == "bad_year" and not (tmp_path / "x.xlsx").exists()
+
+
+def test_buckets_are_months_or_years(db, year):
+    assert [b.label for b in figures.buckets(db, Period(dt.date(2023, 11, 5), dt.date(2024, 2, 1)))] == [
+        "2023年11月", "2023年12月", "2024年1月", "2024年2月"]
+    assert [b.key for b in figures.buckets(db, Period(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))] == [
+        "2020", "2021", "2022", "2023", "2024"]
+    # no dates: from the first record to the last
+    assert [b.label for b in figures.buckets(db, Period())][0] == "1月"
+    assert [b.label for b in figures.buckets(db, Period())][-1] == "10月"
+    rows = figures.by_month(db, Period(dt.date(2020, 1, 1), dt.date(2024, 12, 31)))
+    assert [r.received_fen for r in rows][:4] == [0, 0, 0, 0]
+    assert rows[-1].received_fen == db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
+
+
+def test_empty_station_has_no_buckets_without_dates(db, admin):
+    assert figures.buckets(db, Period()) == [] and figures.by_month(db, Period()) == []
+    assert len(figures.by_month(db, year_period(2024))) == 12
+
+
+def test_writer_tables_and_charts_are_checked(tmp_path):
+    report = Report("t", "s")
+    cols = [Column("名称"), Column("金额", "money", total=True)]
+    with pytest.raises(ValueError, match="说明"):
+        write_table(tmp_path / "a.xlsx", report, cols, [], tables=[Table("说明", cols, [])])
+    with pytest.raises(ValueError, match="no table"):
+        write_table(tmp_path / "a.xlsx", report, cols, [], charts=[Chart("c", 0, (1,), table="没有")])
+    written = write_table(tmp_path / "b.xlsx", report, cols, [["甲", 100]],
+                          tables=[Table("分表", cols, [["乙", 250], ["丙", 50]])],
+                          charts=[Chart("图", 0, (1,), table="分表", kind="bar")])
+    assert written.tables == {"分表": (2, {"金额": 300})} and written.totals == {"金额": 100}
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb.sheetnames == ["t", "分表", "图表", "说明"]
+    assert [r[1] for r in wb["分表"].iter_rows(values_only=True)] == ["金额", 2.5, 0.5, 3.0]
+    assert not (tmp_path / "a.xlsx").exists()
