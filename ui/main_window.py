@@ -26,6 +26,7 @@ from ui.pages.home import HomePage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
+from ui.pages.reports import ReportsPage
 from ui.pages.settings_page import SettingsPage
 
 
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
         self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
-        self.reports_page: QWidget = PlaceholderPage(self.tr("报表"))
+        self.reports_page: QWidget = ReportsPage(db)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
         self.settings_page = SettingsPage()
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")

@@ -25,6 +25,7 @@ IDLE_LOCK_MINUTES = Setting("ui/idle_lock_minutes", int, 15)
 PRINTER_NAME = Setting("print/printer_name", str, "")
 PAPER = Setting("print/paper", str, "")
 RECIPIENT_COLUMNS = Setting("register/columns", str, "")
+EXPORT_FOLDER = Setting("reports/folder", str, "")
 
 
 def _store() -> QSettings:

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -49,23 +50,31 @@ class Job(QRunnable):
 _running: set[Job] = set()
 
 
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a widget that has been closed and deleted
+    (a page's chart job may finish after its window is gone)."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
 def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
             on_progress: Callable[[int, int], None] | None = None) -> Job:
     job = Job(fn)
     _running.add(job)
     if on_progress:
-        job.signals.progress.connect(on_progress)
+        job.signals.progress.connect(lambda done, total: _alive(on_progress) and on_progress(done, total))
 
     def finished_ok(result: Any) -> None:
         _running.discard(job)
-        if on_done:
+        if on_done and _alive(on_done):
             on_done(result)
 
     def finished_err(exc: BaseException) -> None:
         _running.discard(job)
         if on_error:
-            on_error(exc)
+            if _alive(on_error):
+                on_error(exc)
         else:
             traceback.print_exception(exc)
 

@@ -1,11 +1,17 @@
-"""首页: the station at a glance — who we help, what came in, what each fund holds."""
+"""首页: the station at a glance — who we help, what came in, what each fund holds, and this
+year's money in and aid out by month and by category (figures gathered off the GUI thread)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -17,12 +23,18 @@ from PySide6.QtWidgets import (
 from app import funds, overview
 from app.db import Database
 from app.money import format_fen
+from app.reports.period import Period
+from ui.widgets.charts import BarChart, ChartData, Series
+from ui.worker import Job, run_job
 
 
 class HomePage(QWidget):
-    def __init__(self, db: Database, station_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, station_name: str, parent: QWidget | None = None, *,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.db = db
+        self.today = today
+        self.chart_job: Job | None = None
         layout = QVBoxLayout(self)
         self.title = QLabel(station_name)
         self.title.setObjectName("stationTitle")
@@ -45,6 +57,13 @@ class HomePage(QWidget):
             grid.addWidget(value, i // 3 * 2 + 1, i % 3)
             self.figures[key] = value
         layout.addWidget(box)
+
+        charts = QHBoxLayout()
+        self.by_month = BarChart()
+        self.by_category = BarChart(orientation="horizontal")
+        charts.addWidget(self.by_month, 3)
+        charts.addWidget(self.by_category, 2)
+        layout.addLayout(charts, 2)
 
         box = QGroupBox(self.tr("基金余额"))
         v = QVBoxLayout(box)
@@ -76,3 +95,53 @@ class HomePage(QWidget):
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.funds.setItem(r, c, item)
+
+        self.refresh_charts()
+
+    def refresh_charts(self) -> None:
+        if self.chart_job is not None:
+            return
+        year = self.today().year
+        source = self.db
+
+        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            db = source.reopen()
+            try:
+                return year_charts(db, year)
+            finally:
+                db.close()
+
+        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+
+    def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
+        self.chart_job = None
+        self.by_month.set_data(charts[0])
+        self.by_category.set_data(charts[1])
+
+    def _charts_failed(self, exc: BaseException) -> None:
+        self.chart_job = None
+        self.by_month.set_data(None)
+        self.by_category.set_data(None)
+
+
+def largest(rows: list[Any], n: int) -> list[Any]:
+    """The `n` rows with the most money, kept in their own order (a chart has room for a few)."""
+    if len(rows) <= n:
+        return rows
+    keep = {id(r) for r in sorted(rows, key=lambda r: -r.total_fen)[:n]}
+    return [r for r in rows if id(r) in keep]
+
+
+def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
+    """On a pool thread: this year's money in and out by month, and aid by category."""
+    from app.reports import figures
+
+    period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    months = figures.by_month(db, period)
+    by_month = ChartData(f"{year}年每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
+                         (Series("捐赠收入", tuple(m.received_fen for m in months)),
+                          Series("救助支出", tuple(m.aid_fen for m in months))))
+    cats = largest(figures.aid_by_category(db, period), 8)
+    by_category = ChartData(f"{year}年各人员类别救助支出", tuple(c.name for c in cats),
+                            (Series("救助支出", tuple(c.total_fen for c in cats)),))
+    return by_month, by_category

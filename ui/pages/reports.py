@@ -1,0 +1,411 @@
+"""报表: choose a period and a report, export it off the GUI thread, see the period in charts.
+
+The reports themselves are `app.reports.catalog.KINDS` (the same as `python -m app
+export`). An export runs on a pool thread with its own database connection; a
+progress bar and a 取消 button stay on the page, and a finished export offers to
+open the file or its folder. The charts below follow the chosen period: money in
+and aid out by month, and one breakdown (by fund, programme, category or village).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.errors import CharityDeskError
+from app.excel import Cancelled
+from app.money import format_fen
+from app.reports.catalog import KINDS, ReportKind, Request
+from app.reports.period import Period
+from ui import settings
+from ui.pages.home import largest
+from ui.widgets.charts import BarChart, ChartData, Series
+from ui.worker import Job, run_job
+
+PRESETS = ("今年", "去年", "本月", "上月", "本季度", "全部", "自定义")
+BREAKDOWNS = ("按基金", "按救助项目", "按人员类别", "按村（社区）")
+
+
+def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a named period (None, None for 全部)."""
+    if name == "今年":
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+    if name == "去年":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    if name in ("本月", "上月"):
+        first = today.replace(day=1)
+        if name == "上月":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first, nxt - dt.timedelta(days=1)
+    if name == "本季度":
+        first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        nxt = first.replace(year=first.year + 1, month=1) if first.month == 10 else first.replace(month=first.month + 3)
+        return first, nxt - dt.timedelta(days=1)
+    return None, None
+
+
+class ReportsPage(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today
+        self.export_job: Job | None = None
+        self.chart_job: Job | None = None
+        self.last_result: dict[str, Any] | BaseException | None = None
+        self._chart_wanted = False
+        layout = QVBoxLayout(self)
+
+        # ---- the period ----
+        box = QGroupBox(self.tr("统计期间"))
+        row = QHBoxLayout(box)
+        self.preset = QComboBox()
+        self.preset.addItems([self.tr(p) for p in PRESETS])
+        self.preset.setAccessibleName(self.tr("统计期间"))
+        self.date_from = QDateEdit(calendarPopup=True)
+        self.date_to = QDateEdit(calendarPopup=True)
+        for edit, name in ((self.date_from, self.tr("起始日期")), (self.date_to, self.tr("截止日期"))):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self._dates_edited)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today().year)
+        self.year.setSuffix(self.tr(" 年"))
+        self.year.setAccessibleName(self.tr("年度报表的年份"))
+        self.year_label = QLabel(self.tr("年度："))
+        row.addWidget(self.preset)
+        row.addWidget(QLabel(self.tr("从")))
+        row.addWidget(self.date_from)
+        row.addWidget(QLabel(self.tr("到")))
+        row.addWidget(self.date_to)
+        row.addSpacing(16)
+        row.addWidget(self.year_label)
+        row.addWidget(self.year)
+        row.addStretch(1)
+        layout.addWidget(box)
+
+        # ---- the report and the export ----
+        box = QGroupBox(self.tr("导出报表"))
+        grid = QGridLayout(box)
+        self.kind_buttons = QButtonGroup(self)
+        self.kinds: list[ReportKind] = list(KINDS.values())
+        for i, kind in enumerate(self.kinds):
+            button = QRadioButton(kind.title)
+            button.setToolTip(kind.help)
+            self.kind_buttons.addButton(button, i)
+            grid.addWidget(button, i // 3, i % 3)
+        self.kind_buttons.button(0).setChecked(True)
+        self.kind_buttons.idToggled.connect(lambda _i, on: on and self._kind_changed())
+        rows = (len(self.kinds) + 2) // 3
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: #555;")
+        grid.addWidget(self.help, rows, 0, 1, 3)
+        options = QHBoxLayout()
+        self.mask = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
+        self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
+        self.export_button = QPushButton(self.tr("导出……"))
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(lambda: self.export())
+        options.addWidget(self.mask)
+        options.addWidget(self.as_pdf)
+        options.addStretch(1)
+        options.addWidget(self.export_button)
+        grid.addLayout(options, rows + 1, 0, 1, 3)
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("%v / %m 行"))
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        grid.addLayout(progress_row, rows + 2, 0, 1, 3)
+        done_row = QHBoxLayout()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.open_file_button = QPushButton(self.tr("打开文件"))
+        self.open_folder_button = QPushButton(self.tr("打开所在文件夹"))
+        self.open_file_button.clicked.connect(lambda: self._open(folder=False))
+        self.open_folder_button.clicked.connect(lambda: self._open(folder=True))
+        done_row.addWidget(self.message, 1)
+        done_row.addWidget(self.open_file_button)
+        done_row.addWidget(self.open_folder_button)
+        grid.addLayout(done_row, rows + 3, 0, 1, 3)
+        layout.addWidget(box)
+
+        # ---- the period in figures and charts ----
+        box = QGroupBox(self.tr("本期收支"))
+        v = QVBoxLayout(box)
+        head = QHBoxLayout()
+        self.summary = QLabel("—")
+        self.summary.setWordWrap(True)
+        self.breakdown = QComboBox()
+        self.breakdown.addItems([self.tr(b) for b in BREAKDOWNS])
+        self.breakdown.setAccessibleName(self.tr("右图的分类"))
+        self.breakdown.currentIndexChanged.connect(self.refresh_charts)
+        head.addWidget(self.summary, 1)
+        head.addWidget(QLabel(self.tr("右图：")))
+        head.addWidget(self.breakdown)
+        v.addLayout(head)
+        charts = QHBoxLayout()
+        self.by_month = BarChart()
+        self.by_part = BarChart(orientation="horizontal")
+        charts.addWidget(self.by_month, 3)
+        charts.addWidget(self.by_part, 2)
+        v.addLayout(charts, 1)
+        layout.addWidget(box, 1)
+
+        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_timer.timeout.connect(self.refresh_charts)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.preset.setCurrentIndex(0)
+        self._preset_chosen()
+        self._kind_changed()
+        self._busy(False)
+        self._show_done(None)
+
+    # ---------- period ----------
+    def _preset_chosen(self) -> None:
+        name = PRESETS[self.preset.currentIndex()]
+        if name == "自定义":
+            return
+        start, stop = preset_dates(name, self.today())
+        everything = start is None
+        for edit, value in ((self.date_from, start), (self.date_to, stop)):
+            edit.blockSignals(True)
+            if value is not None:
+                edit.setDate(QDate(value.year, value.month, value.day))
+            edit.setEnabled(not everything)
+            edit.blockSignals(False)
+        if start is not None:
+            self.year.setValue(start.year)
+        self._chart_timer.start()
+
+    def _dates_edited(self) -> None:
+        if PRESETS[self.preset.currentIndex()] != "自定义":
+            self.preset.blockSignals(True)
+            self.preset.setCurrentIndex(PRESETS.index("自定义"))
+            self.preset.blockSignals(False)
+        self._chart_timer.start()
+
+    def period(self) -> Period:
+        """The chosen period; raises InputError when the start is after the end."""
+        if PRESETS[self.preset.currentIndex()] == "全部":
+            return Period()
+        return Period(self.date_from.date().toPython(), self.date_to.date().toPython())  # type: ignore[arg-type]
+
+    # ---------- report choice ----------
+    def kind(self) -> ReportKind:
+        return self.kinds[max(self.kind_buttons.checkedId(), 0)]
+
+    def choose(self, key: str) -> None:
+        self.kind_buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
+
+    def _kind_changed(self) -> None:
+        kind = self.kind()
+        self.help.setText(kind.help)
+        self.mask.setEnabled(kind.maskable)
+        if not kind.maskable:
+            self.mask.setChecked(False)
+        self.as_pdf.setVisible(".pdf" in kind.suffixes)
+        yearly = kind.covers == "year"
+        self.year.setEnabled(yearly)
+        self.year_label.setEnabled(yearly)
+
+    def request(self, path: Path) -> Request:
+        return Request(path=path, period=self.period(), year=self.year.value(),
+                       mask=self.mask.isChecked() and self.kind().maskable)
+
+    # ---------- export ----------
+    def export(self, path: str | None = None) -> Job | None:
+        """Ask where to save (unless `path`), then write the report on a pool thread."""
+        if self.export_job is not None:
+            return None
+        kind = self.kind()
+        suffix = ".pdf" if self.as_pdf.isVisible() and self.as_pdf.isChecked() else ".xlsx"
+        try:
+            req = self.request(Path(path or "x" + suffix))
+        except CharityDeskError as exc:
+            self._show_done(exc)
+            return None
+        if path is None:
+            folder = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+            pattern = self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr("Excel 文件 (*.xlsx)")
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出%s") % kind.title,
+                                                    str(Path(folder) / kind.file_name(req, suffix)), pattern)
+            if not chosen:
+                return None
+            if not chosen.lower().endswith(suffix):
+                chosen += suffix
+            settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
+            req = Request(Path(chosen), req.period, req.year, req.mask)
+        source = self.db
+
+        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            step = [0]
+
+            def now_and_then(done: int, total: int) -> None:  # at most ~50 signals across threads
+                if done >= total or done * 50 >= (step[0] + 1) * total:
+                    step[0] = done * 50 // max(total, 1)
+                    report(done, total)
+
+            db = source.reopen()
+            try:
+                return kind.export(db, req, progress=now_and_then, cancelled=cancelled)
+            finally:
+                db.close()
+
+        self._show_done(None)
+        self.progress.setRange(0, 0)  # busy until the first figure arrives
+        self._busy(True)
+        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        return self.export_job
+
+    def cancel(self) -> None:
+        if self.export_job is not None:
+            self.export_job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.message.setText(self.tr("正在取消……"))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+
+    def _exported(self, result: dict[str, Any]) -> None:
+        self.export_job = None
+        self._busy(False)
+        self._show_done(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.export_job = None
+        self._busy(False)
+        self._show_done(exc)
+
+    def _show_done(self, result: dict[str, Any] | BaseException | None) -> None:
+        self.last_result = result
+        ok = isinstance(result, dict)
+        self.open_file_button.setVisible(ok)
+        self.open_folder_button.setVisible(ok)
+        if result is None:
+            self.message.setText("")
+        elif isinstance(result, Cancelled):
+            self.message.setStyleSheet("")
+            self.message.setText(self.tr("已取消，没有生成文件。"))
+        elif isinstance(result, BaseException):
+            text = result.message if isinstance(result, CharityDeskError) else self.tr("程序内部错误：%s") % result
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(self.tr("导出失败：%s") % text)
+        else:
+            self.message.setStyleSheet("color: #1e6b30;")
+            self.message.setText(self.tr("已导出%s（%s 行）：%s") % (
+                KINDS[result["kind"]].title, f"{result.get('rows', 0):,}", result["path"]))
+
+    def _open(self, *, folder: bool) -> None:
+        if isinstance(self.last_result, dict):
+            path = Path(self.last_result["path"])
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent if folder else path)))
+
+    # ---------- charts ----------
+    def refresh(self) -> None:
+        """Called when the page is shown: the figures may have changed since."""
+        self._chart_timer.start()
+
+    def refresh_charts(self) -> None:
+        if self.chart_job is not None:  # one at a time; the newest choice runs when this one ends
+            self._chart_wanted = True
+            return
+        try:
+            period = self.period()
+        except CharityDeskError as exc:
+            self.summary.setText(exc.message)
+            self.by_month.set_data(None)
+            self.by_part.set_data(None)
+            return
+        part = self.breakdown.currentIndex()
+        source = self.db
+
+        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            db = source.reopen()
+            try:
+                return chart_figures(db, period, part)
+            finally:
+                db.close()
+
+        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+
+    def _charts_ready(self, figures: tuple[str, ChartData | None, ChartData | None]) -> None:
+        self.chart_job = None
+        if self._chart_wanted:
+            self._chart_wanted = False
+            self.refresh_charts()
+            return
+        text, month, part = figures
+        self.summary.setText(text)
+        self.by_month.set_data(month)
+        self.by_part.set_data(part)
+
+    def _charts_failed(self, exc: BaseException) -> None:
+        self.chart_job = None
+        self.summary.setText(self.tr("统计失败：%s") % exc)
+
+
+def chart_figures(db: Database, period: Period, part: int) -> tuple[str, ChartData | None, ChartData | None]:
+    """On a pool thread: the summary line, the by-month chart and one breakdown chart."""
+    from app.reports import figures
+
+    months = figures.by_month(db, period)
+    received = sum(m.received_fen for m in months)
+    aid = sum(m.aid_fen for m in months)
+    text = (f"捐赠 {sum(m.donations for m in months):,} 笔，收入 {format_fen(received)} 元；"
+            f"救助 {sum(m.aid_lines for m in months):,} 人次，支出 {format_fen(aid)} 元。")
+    month_chart = ChartData("每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
+                            (Series("捐赠收入", tuple(m.received_fen for m in months)),
+                             Series("救助支出", tuple(m.aid_fen for m in months)))) if months else None
+    if part == 0:
+        got = {r.name: r.total_fen for r in figures.received_by_fund(db, period)}
+        paid = {r.name: r.total_fen for r in figures.aid_by_fund(db, period)}
+        names = tuple([*got, *(n for n in paid if n not in got)])
+        part_chart = ChartData("各基金收入与支出", names, (Series("收入", tuple(got.get(n, 0) for n in names)),
+                                                           Series("支出", tuple(paid.get(n, 0) for n in names))))
+    else:
+        title, rows = {1: ("各救助项目支出", figures.aid_by_programme),
+                       2: ("各人员类别救助支出", figures.aid_by_category),
+                       3: ("各村（社区）救助支出", figures.aid_by_village)}[part]
+        every = rows(db, period)
+        found = largest(every, 12)
+        if len(every) > len(found):
+            title += f"（前 {len(found)} 个，共 {len(every)} 个）"
+        part_chart = ChartData(title, tuple(r.name for r in found),
+                               (Series("救助支出", tuple(r.total_fen for r in found)),))
+    return text, month_chart, part_chart if part_chart.labels else None
