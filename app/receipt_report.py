@@ -17,7 +17,6 @@ from typing import Any
 from app.db import Database
 from app.errors import InputError
 from app.receipts import ORIGIN_NAMES, STATUS_NAMES, format_number
-from app.safe_write import write_file
 
 COLUMNS = (
     ("number", "收据编号", 20), ("status_name", "状态", 7), ("explanation", "说明", 36),
@@ -184,51 +183,44 @@ def _unreceipted(db: Database, year: int) -> list[dict[str, Any]]:
     return out
 
 
-def write_xlsx(report: ReceiptReport, path: str | Path) -> Path:
-    """The report as .xlsx: sheet 1 the numbers (one header row, one row per number),
-    then 汇总 and 未开收据的捐赠. Written to a temporary file and moved into place."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
+COLUMN_KINDS = {"donated_on": "date", "amount_fen": "money", "print_count": "int", "issued_at": "datetime",
+                "last_printed_at": "datetime", "voided_at": "datetime"}
+SUMMARY_LABELS = (("year", "年份"), ("first", "第一个编号"), ("last", "最后一个编号"),
+                  ("numbers", "编号总数"), ("valid", "有效"), ("voided", "作废"), ("printed", "已打印"),
+                  ("reprinted", "有补打"), ("never_printed", "未打印"), ("missing", "缺号（未解释）"),
+                  ("unreceipted_donations", "未开收据的捐赠"))
 
-    target = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{report.year}年收据")
-    for i, (_, _, w) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "B2"
-    ws.append([title for _, title, _ in COLUMNS])
-    amount_col = [k for k, _, _ in COLUMNS].index("amount_yuan")
-    for row in report.rows:
-        values: list[Any] = [getattr(row, key) for key, _, _ in COLUMNS]
-        if values[amount_col] is not None:
-            cell = WriteOnlyCell(ws, value=values[amount_col])
-            cell.number_format = "#,##0.00"
-            values[amount_col] = cell
-        ws.append(values)
+
+def write_xlsx(report: ReceiptReport, path: str | Path, station: str = "") -> Path:
+    """The report as .xlsx through the shared writer: sheet 1 the numbers (one header row, one
+    row per number, 合计 of valid receipts), then 汇总 and 未开收据的捐赠, then 说明."""
+    from app.excel import Column, Report, write_table
+    from app.excel.writer import Table
+
+    keys = [("amount_fen" if key == "amount_yuan" else key) for key, _, _ in COLUMNS]
+    columns = [Column(title, COLUMN_KINDS.get(key, "text"), width=w, total=key == "amount_fen")
+               for key, (_, title, w) in zip(keys, COLUMNS, strict=True)]
+    status_col = keys.index("status_name")
+
+    def rows() -> Any:
+        for row in report.rows:
+            values = [getattr(row, key) for key in keys]
+            if row.status == "missing":
+                values[keys.index("amount_fen")] = None
+            yield values
 
     s = report.summary()
-    sheet = wb.create_sheet("汇总")
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 22
-    labels = (("year", "年份"), ("first", "第一个编号"), ("last", "最后一个编号"),
-              ("numbers", "编号总数"), ("valid", "有效"), ("voided", "作废"), ("printed", "已打印"),
-              ("reprinted", "有补打"), ("never_printed", "未打印"), ("missing", "缺号（未解释）"),
-              ("unreceipted_donations", "未开收据的捐赠"))
-    sheet.append(["项目", "数值"])
-    for key, label in labels:
-        sheet.append([label, s[key]])
-    total = WriteOnlyCell(sheet, value=Decimal(s["valid_amount_fen"]) / 100)
-    total.number_format = "#,##0.00"
-    sheet.append(["有效收据金额合计（元）", total])
-
-    sheet = wb.create_sheet("未开收据的捐赠")
-    for col, w in zip("ABCDE", (12, 22, 13, 22, 34), strict=True):
-        sheet.column_dimensions[col].width = w
-    sheet.append(["捐赠日期", "捐赠人", "金额（元）", "情况", "捐赠编号"])
-    for u in report.unreceipted:
-        amount = WriteOnlyCell(sheet, value=Decimal(u["amount_fen"]) / 100)
-        amount.number_format = "#,##0.00"
-        sheet.append([u["donated_on"], u["donor"], amount, u["reason"], u["donation_id"]])
-
-    return write_file(target, wb.save)
+    summary = Table("汇总", (Column("项目", width=24), Column("数值", "value", width=22)),
+                    [*([label, s[key]] for key, label in SUMMARY_LABELS),
+                     ["有效收据金额合计（元）", f"{s['valid_amount_fen'] / 100:,.2f}"]])
+    unreceipted = Table("未开收据的捐赠", (Column("捐赠日期", "date", width=12), Column("捐赠人", width=22),
+                                          Column("金额（元）", "money", width=13, total=True),
+                                          Column("情况", width=34), Column("捐赠编号", width=34)),
+                        [[u["donated_on"], u["donor"], u["amount_fen"], u["reason"], u["donation_id"]]
+                         for u in report.unreceipted])
+    meta = Report(title=f"{report.year}年收据使用情况", station=station, period=f"{report.year}年",
+                  sheet=f"{report.year}年收据",
+                  notes=(("合计口径", "金额合计只计有效收据；作废和缺号的编号列出但不计入。"),))
+    written = write_table(path, meta, columns, rows(), in_total=lambda v: v[status_col] == "有效",
+                          tables=[summary, unreceipted])
+    return written.path

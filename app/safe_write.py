@@ -14,12 +14,13 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from app.errors import DataError
+from app.errors import DataError, InputError
 
 
 def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp_path)` to make the file, then move it into place at `path`."""
     target = Path(path)
+    refuse_folder(target)
     tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}{target.suffix}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +39,13 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
         _discard(tmp)
         raise
     return target
+
+
+def refuse_folder(path: Path) -> None:
+    """A folder given where a file name belongs gets a plain refusal, not a file beside it."""
+    if path.is_dir():
+        raise InputError("is_folder", f"{path} 是一个文件夹，请给出文件名（如 {path / '报表.xlsx'}）",
+                         path=str(path))
 
 
 def _discard(tmp: Path) -> None:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.cli import Context
+from app.cli import Context, UsageError
 from app.errors import Conflict, DataError, InputError
 from app.money import format_fen, parse_yuan
 
@@ -226,7 +226,11 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     report = receipt_report.build(ctx.db, args.year)
     out = report.to_dict()
     if args.output:
-        out["file"] = str(receipt_report.write_xlsx(report, args.output))
+        if args.output.suffix.lower() != ".xlsx":
+            raise UsageError(f"收据使用情况表应保存为 .xlsx 文件：{args.output}")
+        from app.reports.period import station_text
+
+        out["file"] = str(receipt_report.write_xlsx(report, args.output, station_text(ctx.db)))
     if report.missing:
         out["_exit"] = 4  # numbers nobody can account for: as `check` does for damage
     return out

@@ -30,12 +30,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import CharityDeskError
-from app.safe_write import write_file
+from app.safe_write import refuse_folder, write_file
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-KINDS = ("text", "int", "money", "date", "datetime")
+KINDS = ("text", "int", "money", "date", "datetime", "value")
 #: How many rows are read before the column widths are fixed (widths precede rows in the file).
 WIDTH_SAMPLE = 200
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -50,7 +50,8 @@ class Column:
     """One column of the table.
 
     `kind`: text, int, money (values in integer fen, shown as yuan `#,##0.00`),
-    date or datetime (`datetime.date`/`datetime` or ISO text). `total`: sum it
+    date or datetime (`datetime.date`/`datetime` or ISO text), or value (written as
+    given: a label-and-figure sheet whose numbers should stay numbers). `total`: sum it
     on the grand-total row (int and money columns). `width` in characters;
     None measures the header and the first rows.
     """
@@ -216,6 +217,7 @@ def write_table(path: str | Path, report: Report, columns: Sequence[Column], row
         if chart.table and sheet_name(chart.table) not in names:
             raise ValueError(f"chart {chart.title!r} refers to no table {chart.table!r}")
     target = Path(path)
+    refuse_folder(target)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
     result: list[Written] = []
@@ -336,7 +338,7 @@ def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Se
                 out.append(v if isinstance(v, str) else str(v))
             elif kind == "money":
                 out.append(_cell(ws, v / 100, styles.money))
-            elif kind == "int":
+            elif kind in ("int", "value"):
                 out.append(v)
             else:
                 d = _as_date(v, kind)

@@ -151,3 +151,13 @@ def test_writer_tables_and_charts_are_checked(tmp_path):
     assert wb.sheetnames == ["t", "分表", "图表", "说明"]
     assert [r[1] for r in wb["分表"].iter_rows(values_only=True)] == ["金额", 2.5, 0.5, 3.0]
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_folder_given_as_the_file_is_refused(tmp_path):
+    from app.errors import InputError
+
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    with pytest.raises(InputError, match="文件夹"):
+        write_table(folder, Report("t", "s"), [Column("名称")], [["甲"]])
+    assert list(tmp_path.iterdir()) == [folder] and not list(folder.iterdir())  # nothing beside or inside

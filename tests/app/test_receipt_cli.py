@@ -55,7 +55,13 @@ def test_donate_void_reissue_reprint_report(capsys, dbfile, tmp_path):
     assert code == 0 and got["summary"]["numbers"] == 4 and got["missing"] == []
     assert [r["status"] for r in got["rows"]] == ["voided", "issued", "voided", "issued"]
     ws = load_workbook(tmp_path / "rep.xlsx", read_only=True).worksheets[0]
-    assert len(list(ws.iter_rows(values_only=True))) == 5  # one header row, one row per number
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 6  # one header row, one row per number, the 合计 row
+    amount = rows[0].index("金额（元）")
+    valid = sum(r["amount_fen"] for r in got["rows"] if r["status"] == "issued")
+    assert rows[-1][0] == "合计" and round(rows[-1][amount] * 100) == valid  # voided numbers not counted
+    code, got, _ = call(capsys, *A, "receipt-report", "--year", 2026, "-o", tmp_path / "rep.csv", "--json")
+    assert code == 2 and ".xlsx" in got["error"] and not (tmp_path / "rep.csv").exists()
 
 
 def test_refusals_are_one_json_object_with_non_zero_exit(capsys, dbfile, tmp_path):

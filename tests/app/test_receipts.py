@@ -295,11 +295,13 @@ def test_report_xlsx_one_header_row_one_row_per_number(db, admin, volunteer, tmp
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:3] == ("收据编号", "状态", "说明")
-    assert [r[0] for r in rows[1:]] == [f"ST01-2026-{i:06d}" for i in range(1, 8)]
+    assert [r[0] for r in rows[1:-1]] == [f"ST01-2026-{i:06d}" for i in range(1, 8)]
+    assert rows[-1][0] == "合计"
     amount_col = rows[0].index("金额（元）")
     assert rows[1][amount_col] == 1 and rows[2][amount_col] == 2  # numbers, in yuan
-    assert {r[1] for r in rows[1:]} == {"有效", "作废"}
-    assert wb.sheetnames[1:] == ["汇总", "未开收据的捐赠"]
+    assert {r[1] for r in rows[1:-1]} == {"有效", "作废"}
+    assert wb.sheetnames[1:] == ["汇总", "未开收据的捐赠", "说明"]
+    assert dict(wb["汇总"].iter_rows(values_only=True))["有效"] == rep.summary()["valid"]  # a number
     wb.close()
     assert not [p for p in path.parent.iterdir() if p != path]  # no temporary file left
 
