@@ -126,8 +126,9 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 
 def mask_id(number: str) -> str:
-    """370303********1234: region kept, birth date and sequence hidden, last four kept."""
+    """3703**********1234, as public notices print them (DOMAIN: 1101**********1234): the
+    province and city kept, county, birth date and sequence hidden, the last four kept."""
     s = normalise(number)
-    if len(s) <= 10:
+    if len(s) <= 8:
         return "*" * len(s)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    return s[:4] + "*" * (len(s) - 8) + s[-4:]

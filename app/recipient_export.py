@@ -2,7 +2,7 @@
 
 Headers use the names rosters already use (姓名, 身份证号, 联系电话 …), so the
 file reads back through the roster import. With `mask` the file is fit to
-leave the station: names 张*明 / 王*, ID numbers 370303********1234, phones
+leave the station: names 张*明 / 王*, ID numbers 3703**********1234, phones
 138****5678 and bank accounts cut to their last four digits; birth date,
 address and notes are left out (the ID mask would be pointless beside them).
 """

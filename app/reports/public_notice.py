@@ -5,7 +5,7 @@ money (支出), each in date order; a 合计 row totals both columns. Voided
 donations and reversed or not-collected aid lines are not published. Every
 person's name is masked (张*明, 王*), anonymous givers stay 匿名爱心人士,
 organisations keep their name, and every ID number is masked
-(370303********1234). Free text (purposes, notes, proxies) is left out, since
+(3703**********1234). Free text (purposes, notes, proxies) is left out, since
 it may name people.
 """
 
@@ -106,7 +106,7 @@ def export_notice(db: Database, path: str | Path, period: Period | None = None, 
         ("收入", f"有效捐赠 {s['donations']:,} 笔，{s['in_fen'] / 100:,.2f} 元（已作废的捐赠不公示、不计入）"),
         ("支出", f"救助发放 {s['aid_lines']:,} 人次，{s['out_fen'] / 100:,.2f} 元（已冲销、未领取的不公示、不计入）"),
         ("脱敏", "个人姓名只显示姓和末字（如 张*明、王*），匿名捐赠显示为匿名爱心人士，单位名称照录；"
-                 "身份证号只显示前六位和后四位；不公示电话、住址、备注。"),
+                 "身份证号只显示前四位和后四位；不公示电话、住址、备注。"),
         ("物资", "无法确认价值的物资金额为 0。"),
         ("监督", "如有疑问，请与本工作站联系。"),
     ]

@@ -91,8 +91,8 @@ def test_export_masked(db, register, tmp_path, capsys):
     by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     assert set(by_name) == {"张*明", "王*", "欧**娜"}
     zs = by_name["张*明"]
-    assert zs["身份证号"] == "370303********" + register[0].id_number[-4:]
-    assert re.fullmatch(r"\d{6}\*{8}[\dX]{4}", zs["身份证号"])
+    assert zs["身份证号"] == "3703**********" + register[0].id_number[-4:]
+    assert re.fullmatch(r"\d{4}\*{10}[\dX]{4}", zs["身份证号"])
     assert zs["联系电话"] == "138****5678" and zs["银行账号"] == "************5678"
     assert by_name["王*"]["监护人姓名"] == "王*山"
     text = " ".join(str(v) for r in rows for v in r if v)

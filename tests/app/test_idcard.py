@@ -84,4 +84,4 @@ def test_age_in_completed_years(birth, on, age):
 
 
 def test_mask():
-    assert mask_id("370303194003151234") == "370303********1234"
+    assert mask_id("370303194003151234") == "3703**********1234"

@@ -21,4 +21,4 @@ def test_donors_persons_masked_organisations_not():
 def test_phone_and_id():
     assert mask_phone("138 1234 5678") == "138****5678"
     assert mask_phone("0533-1234567") == "*******4567"
-    assert mask_id("370303194003151234") == "370303********1234"
+    assert mask_id("370303194003151234") == "3703**********1234"
