@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app import accounts, station
 from app.db import Database
-from ui import settings
+from ui import settings, worker
 from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
 from ui.pages.home import HomePage
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self.idle.stop()
+        worker.stop_all()  # an export still running is cancelled, not cut off half-written
         super().closeEvent(event)  # type: ignore[arg-type]
 
     def current_page(self) -> QWidget:

@@ -84,6 +84,14 @@ def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None
     return job
 
 
+def stop_all(msecs: int = 30000) -> bool:
+    """On closing the window: ask every running job to stop, and wait for them. A job that
+    stops early writes nothing (exports go through a temporary file, writes are transactions)."""
+    for job in list(_running):
+        job.cancel()
+    return wait_all(msecs)
+
+
 def wait_all(msecs: int = 30000) -> bool:
     """For tests and shutdown: wait until every job has finished."""
     return QThreadPool.globalInstance().waitForDone(msecs)

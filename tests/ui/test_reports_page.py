@@ -2,6 +2,7 @@
 the open-folder offer, and charts that follow the period — driven through the real widgets."""
 
 import datetime as dt
+import threading
 
 import openpyxl
 import pytest
@@ -65,6 +66,33 @@ def test_presets_fill_the_dates_and_editing_a_date_means_custom(qtbot, page):
     page.date_from.setDate(QDate(2024, 11, 15))
     assert PRESETS[page.preset.currentIndex()] == "自定义"
     assert page.period().date_from == dt.date(2024, 11, 15)
+
+
+def test_custom_after_everything_gives_back_the_dates(qtbot, page, db, tmp_path):
+    """全部 greys the dates out; 自定义 must hand them back, and the export must use what they show."""
+    set_preset(page, "全部")
+    settle(qtbot, page)
+    everything = page.summary.text()
+    set_preset(page, "自定义")
+    assert page.date_from.isEnabled() and page.date_to.isEnabled()
+    assert page.period().date_from == dt.date(2024, 1, 1)
+    set_dates(page, dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    settle(qtbot, page)
+    assert page.summary.text() != everything
+    february = db.scalar("SELECT count(*) FROM donations WHERE status = 'active' AND donated_on LIKE '2024-02-%'")
+    assert f"捐赠 {february} 笔" in page.summary.text()
+    page.choose("donations")
+    page.export(str(tmp_path / "feb.xlsx"))
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=15000)
+    assert page.last_result["period"] == {"from": "2024-02-01", "to": "2024-02-29"}
+
+
+def test_a_long_period_is_charted_by_year(qtbot, page):
+    set_preset(page, "自定义")
+    set_dates(page, dt.date(2021, 1, 1), dt.date(2024, 12, 31))
+    settle(qtbot, page)
+    chart = page.by_month.data()
+    assert chart.title.startswith("每年") and chart.labels == ("2021年", "2022年", "2023年", "2024年")
 
 
 def test_export_donation_ledger_for_the_period_and_offer_the_folder(qtbot, page, db, tmp_path):
@@ -148,6 +176,42 @@ def test_cancel_stops_the_export_and_leaves_no_file(qtbot, page, tmp_path, monke
     assert not page.open_folder_button.isVisible() and page.export_button.isEnabled()
 
 
+def test_closing_the_window_cancels_a_running_export(qtbot, db, admin, tmp_path):
+    """Closing the program mid-export stops the export (no half-written file) instead of cutting it off."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(db, admin)
+    qtbot.addWidget(w)
+    w.show()
+    page = w.reports_page
+    stopped = []
+
+    def endless(db, req, progress, cancelled):
+        while not cancelled():
+            progress(1, 2)
+        stopped.append(True)
+        raise Cancelled("cancelled", "导出已取消，没有生成文件")
+
+    kind = page.kinds[0]
+    page.kinds[0] = catalog.ReportKind(kind.key, kind.title, kind.help, kind.covers, kind.maskable,
+                                       kind.suffixes, endless)
+    page.choose(kind.key)
+    page.export(str(tmp_path / "never.xlsx"))
+    qtbot.waitUntil(lambda: page.progress.maximum() == 2, timeout=5000)
+    w.close()
+    assert stopped == [True] and not (tmp_path / "never.xlsx").exists()
+
+
+def test_a_yearly_report_ignores_dates_in_the_wrong_order(qtbot, page, tmp_path):
+    set_preset(page, "自定义")
+    set_dates(page, dt.date(2024, 5, 1), dt.date(2024, 4, 1))
+    page.choose("monthly")
+    page.year.setValue(2024)
+    page.export(str(tmp_path / "y.xlsx"))
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=15000)
+    assert isinstance(page.last_result, dict) and page.last_result["year"] == 2024
+
+
 def test_bad_period_is_refused_with_a_message(qtbot, page, tmp_path):
     set_preset(page, "自定义")
     set_dates(page, dt.date(2024, 5, 1), dt.date(2024, 4, 1))
@@ -198,3 +262,41 @@ def test_a_job_finishing_after_its_page_is_gone_calls_nothing(qtbot):
     job = worker.run_job(lambda _r, _c: 7, owner.done)
     qtbot.waitUntil(lambda: job not in worker._running, timeout=5000)
     assert calls == []  # the deleted label was never touched
+
+
+def test_home_charts_show_this_year_and_count_again_after_a_new_gift(qtbot, db, admin, monkeypatch):
+    """The home page's charts: this year by month and aid by category; a refresh asked for while the
+    figures are being counted is not lost (the newest donation shows)."""
+    from app import donations, donors, funds
+    from app.donations import DonationInput
+    from ui.pages import home as home_module
+    from ui.pages.home import HomePage
+
+    build_book(db, admin)
+    home = HomePage(db, "东风村慈善工作站", today=lambda: TODAY)
+    qtbot.addWidget(home)
+    home.refresh()
+    qtbot.waitUntil(lambda: home.chart_job is None and home.by_month.data() is not None, timeout=15000)
+    month = home.by_month.data()
+    assert month.title.startswith("2024年") and len(month.labels) == 12
+    assert sum(month.series[0].values) == db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
+    assert home.by_category.data().title == "2024年各人员类别救助支出"
+    before = month.series[0].values[11]
+    counted, gate = home_module.year_charts, threading.Event()
+
+    def slow(db, year):  # counts before the new gift, answers after it
+        figures = counted(db, year)
+        gate.wait(10)
+        return figures
+
+    monkeypatch.setattr(home_module, "year_charts", slow)
+    home.refresh_charts()
+    assert home.chart_job is not None
+    donor = donors.create_donor(db, admin, "person", "钱七")
+    donations.record_donation(db, admin, DonationInput(donor.id, dt.date(2024, 12, 30), amount_fen=66_00,
+                                                       method="cash", fund_id=funds.default_fund(db).id),
+                              today=TODAY)
+    home.refresh_charts()  # while the first count is still running
+    gate.set()
+    qtbot.waitUntil(lambda: home.chart_job is None and not home._chart_wanted, timeout=15000)
+    assert home.by_month.data().series[0].values[11] == before + 66_00

@@ -35,6 +35,7 @@ class HomePage(QWidget):
         self.db = db
         self.today = today
         self.chart_job: Job | None = None
+        self._chart_wanted = False
         layout = QVBoxLayout(self)
         self.title = QLabel(station_name)
         self.title.setObjectName("stationTitle")
@@ -99,7 +100,8 @@ class HomePage(QWidget):
         self.refresh_charts()
 
     def refresh_charts(self) -> None:
-        if self.chart_job is not None:
+        if self.chart_job is not None:  # a donation saved meanwhile: count again when this one ends
+            self._chart_wanted = True
             return
         year = self.today().year
         source = self.db
@@ -113,13 +115,23 @@ class HomePage(QWidget):
 
         self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
 
-    def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
+    def _again(self) -> bool:
         self.chart_job = None
+        if self._chart_wanted:
+            self._chart_wanted = False
+            self.refresh_charts()
+            return True
+        return False
+
+    def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
+        if self._again():
+            return
         self.by_month.set_data(charts[0])
         self.by_category.set_data(charts[1])
 
     def _charts_failed(self, exc: BaseException) -> None:
-        self.chart_job = None
+        if self._again():
+            return
         self.by_month.set_data(None)
         self.by_category.set_data(None)
 

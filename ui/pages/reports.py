@@ -192,7 +192,10 @@ class ReportsPage(QWidget):
     # ---------- period ----------
     def _preset_chosen(self) -> None:
         name = PRESETS[self.preset.currentIndex()]
-        if name == "自定义":
+        if name == "自定义":  # keep the dates shown, and let the person change them
+            for edit in (self.date_from, self.date_to):
+                edit.setEnabled(True)
+            self._chart_timer.start()
             return
         start, stop = preset_dates(name, self.today())
         everything = start is None
@@ -238,7 +241,9 @@ class ReportsPage(QWidget):
         self.year_label.setEnabled(yearly)
 
     def request(self, path: Path) -> Request:
-        return Request(path=path, period=self.period(), year=self.year.value(),
+        """What to export; a yearly report ignores the dates (so dates in the wrong order don't stop it)."""
+        period = Period() if self.kind().covers == "year" else self.period()
+        return Request(path=path, period=period, year=self.year.value(),
                        mask=self.mask.isChecked() and self.kind().maskable)
 
     # ---------- export ----------
@@ -377,6 +382,10 @@ class ReportsPage(QWidget):
 
     def _charts_failed(self, exc: BaseException) -> None:
         self.chart_job = None
+        if self._chart_wanted:  # the person has chosen again meanwhile: try that
+            self._chart_wanted = False
+            self.refresh_charts()
+            return
         self.summary.setText(self.tr("统计失败：%s") % exc)
 
 
@@ -389,7 +398,8 @@ def chart_figures(db: Database, period: Period, part: int) -> tuple[str, ChartDa
     aid = sum(m.aid_fen for m in months)
     text = (f"捐赠 {sum(m.donations for m in months):,} 笔，收入 {format_fen(received)} 元；"
             f"救助 {sum(m.aid_lines for m in months):,} 人次，支出 {format_fen(aid)} 元。")
-    month_chart = ChartData("每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
+    yearly = bool(months) and len(months[0].bucket.key) == 4
+    month_chart = ChartData("每年捐赠收入与救助支出" if yearly else "每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
                             (Series("捐赠收入", tuple(m.received_fen for m in months)),
                              Series("救助支出", tuple(m.aid_fen for m in months)))) if months else None
     if part == 0:
