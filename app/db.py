@@ -196,6 +196,21 @@ class Database:
             finally:
                 self._depth = 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that must agree with each other (a report's table, its summary and its charts):
+        one read transaction, so a donation saved meanwhile on another connection shows in
+        none of them rather than in some. Inside a write transaction it simply joins it."""
+        with self._lock:
+            if self._depth or self.conn.in_transaction:
+                yield
+                return
+            self.execute("BEGIN")  # deferred: the first read fixes what the rest see (WAL)
+            try:
+                yield
+            finally:
+                self._rollback()  # nothing was written; ending it frees the snapshot
+
     def _rollback(self) -> None:
         try:
             if self.conn.in_transaction:

@@ -194,7 +194,7 @@ SUMMARY_LABELS = (("year", "年份"), ("first", "第一个编号"), ("last", "�
 def write_xlsx(report: ReceiptReport, path: str | Path, station: str = "") -> Path:
     """The report as .xlsx through the shared writer: sheet 1 the numbers (one header row, one
     row per number, 合计 of valid receipts), then 汇总 and 未开收据的捐赠, then 说明."""
-    from app.excel import Column, Report, write_table
+    from app.excel import Column, Fen, Report, write_table
     from app.excel.writer import Table
 
     keys = [("amount_fen" if key == "amount_yuan" else key) for key, _, _ in COLUMNS]
@@ -212,14 +212,14 @@ def write_xlsx(report: ReceiptReport, path: str | Path, station: str = "") -> Pa
     s = report.summary()
     summary = Table("汇总", (Column("项目", width=24), Column("数值", "value", width=22)),
                     [*([label, s[key]] for key, label in SUMMARY_LABELS),
-                     ["有效收据金额合计（元）", f"{s['valid_amount_fen'] / 100:,.2f}"]])
+                     ["有效收据金额合计（元）", Fen(s["valid_amount_fen"])]])
     unreceipted = Table("未开收据的捐赠", (Column("捐赠日期", "date", width=12), Column("捐赠人", width=22),
                                           Column("金额（元）", "money", width=13, total=True),
                                           Column("情况", width=34), Column("捐赠编号", width=34)),
                         [[u["donated_on"], u["donor"], u["amount_fen"], u["reason"], u["donation_id"]]
                          for u in report.unreceipted])
     meta = Report(title=f"{report.year}年收据使用情况", station=station, period=f"{report.year}年",
-                  sheet=f"{report.year}年收据",
+                  sheet=f"{report.year}年收据", freeze="B2",
                   notes=(("合计口径", "金额合计只计有效收据；作废和缺号的编号列出但不计入。"),))
     written = write_table(path, meta, columns, rows(), in_total=lambda v: v[status_col] == "有效",
                           tables=[summary, unreceipted])

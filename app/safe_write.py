@@ -17,10 +17,11 @@ from pathlib import Path
 from app.errors import DataError, InputError
 
 
-def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp_path)` to make the file, then move it into place at `path`."""
+def write_file(path: str | Path, write: Callable[[Path], object], *, example: str = "报表.xlsx") -> Path:
+    """Call `write(tmp_path)` to make the file, then move it into place at `path`.
+    `example` is the file name suggested when `path` is a folder."""
     target = Path(path)
-    refuse_folder(target)
+    refuse_folder(target, example)
     tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}{target.suffix}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -41,10 +42,10 @@ def write_file(path: str | Path, write: Callable[[Path], object]) -> Path:
     return target
 
 
-def refuse_folder(path: Path) -> None:
+def refuse_folder(path: Path, example: str = "报表.xlsx") -> None:
     """A folder given where a file name belongs gets a plain refusal, not a file beside it."""
     if path.is_dir():
-        raise InputError("is_folder", f"{path} 是一个文件夹，请给出文件名（如 {path / '报表.xlsx'}）",
+        raise InputError("is_folder", f"{path} 是一个文件夹，请给出文件名（如 {path / example}）",
                          path=str(path))
 
 
@@ -56,4 +57,5 @@ def _discard(tmp: Path) -> None:
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
-    return write_file(path, lambda tmp: tmp.write_bytes(data))
+    return write_file(path, lambda tmp: tmp.write_bytes(data),
+                      example="文件.pdf" if data.startswith(b"%PDF") else "文件")

@@ -77,7 +77,7 @@ def _report(key: str) -> Callable[[Context, argparse.Namespace], dict[str, Any]]
 
         report = REPORTS[key]
         period = _period(args) if report.covers == "range" else Period()
-        req = Request(args.output, period, getattr(args, "year", 0), bool(args.mask))
+        req = Request(args.output, period, getattr(args, "year", 0), bool(getattr(args, "mask", False)))
         return report.export(ctx.db, req)
 
     return run
@@ -128,9 +128,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         kp.add_argument("-o", "--output", required=True, type=Path,
                         metavar="FILE.xlsx|FILE.pdf" if pdf else "FILE.xlsx",
                         help="要写入的 Excel 文件" + ("（以 .pdf 结尾则写成可打印张贴的 PDF）" if pdf else ""))
-        kp.add_argument("--mask", action="store_true", help="姓名、身份证号等部分隐藏（可对外公布）")
+        if _has_names(kind.name):  # the fund statement and the annual report hold no names to mask
+            kp.add_argument("--mask", action="store_true",
+                            help="公示总是脱敏" if kind.name == "notice" else "姓名、身份证号等部分隐藏（可对外公布）")
         kind.add_arguments(kp)
         kp.set_defaults(func=_runner(kind), show=kind.show)
+
+
+def _has_names(name: str) -> bool:
+    from app.reports.catalog import KINDS as REPORTS
+
+    return name == "recipients" or name == "notice" or (name in REPORTS and REPORTS[name].maskable)
 
 
 def _runner(kind: Kind) -> Callable[[Context, argparse.Namespace], dict[str, Any]]:

@@ -5,6 +5,7 @@ from app.excel.writer import (
     MONEY_FORMAT,
     Cancelled,
     Column,
+    Fen,
     Report,
     Written,
     display_width,
@@ -12,5 +13,5 @@ from app.excel.writer import (
     write_table,
 )
 
-__all__ = ["DATE_FORMAT", "MONEY_FORMAT", "Cancelled", "Column", "Report", "Written", "display_width",
+__all__ = ["DATE_FORMAT", "MONEY_FORMAT", "Cancelled", "Column", "Fen", "Report", "Written", "display_width",
            "sheet_name", "write_table"]

@@ -45,6 +45,11 @@ class Cancelled(CharityDeskError):
     """The person cancelled the export; nothing was written."""
 
 
+class Fen(int):
+    """An amount in fen inside a `value` column (a label-and-figure sheet): written as yuan
+    with the money format, so it stays a number that adds up."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the table.
@@ -77,6 +82,8 @@ class Report:
     period: str = ""
     sheet: str = ""
     notes: tuple[tuple[str, str], ...] = ()
+    #: The first cell that scrolls: "A2" keeps the header row in view, "B2" the first column too.
+    freeze: str = "A2"
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -120,13 +127,24 @@ class Written:
     sheet: str
     #: Records and totals of each further sheet, by sheet name.
     tables: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    #: The headers (of any sheet) whose totals are money, in fen.
+    money: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": str(self.path), "rows": self.rows, "totals": self.totals,
+        """For `--json`: money totals in fen, named so — "金额（元）" becomes "金额（分）"."""
+        out: dict[str, Any] = {"path": str(self.path), "rows": self.rows, "totals": self._named(self.totals),
                                "sheet": self.sheet}
         if self.tables:
-            out["tables"] = {name: {"rows": n, "totals": t} for name, (n, t) in self.tables.items()}
+            out["tables"] = {name: {"rows": n, "totals": self._named(t)} for name, (n, t) in self.tables.items()}
         return out
+
+    def _named(self, totals: dict[str, int]) -> dict[str, int]:
+        return {fen_header(h) if h in self.money else h: v for h, v in totals.items()}
+
+
+def fen_header(header: str) -> str:
+    """The name of a money column's total in fen: 金额（元） → 金额（分）, 支出 → 支出（分）."""
+    return header.replace("（元）", "（分）") if "（元）" in header else f"{header}（分）"
 
 
 def display_width(text: str) -> int:
@@ -236,7 +254,8 @@ def _write(tmp: Path, target: Path, report: Report, columns: Sequence[Column], r
     _properties(wb, report)
     title = sheet_name(report.sheet or report.title)
     sheets: dict[str, tuple[Any, Sequence[Column], int]] = {}
-    n, total_map = _table_sheet(wb, title, report, columns, rows, progress, expected, cancelled, in_total)
+    n, total_map = _table_sheet(wb, title, report, columns, rows, progress, expected, cancelled, in_total,
+                                report.freeze)
     sheets[""] = sheets[title] = (wb.worksheets[-1], columns, n)
     extra: dict[str, tuple[int, dict[str, int]]] = {}
     for t in tables:
@@ -248,11 +267,13 @@ def _write(tmp: Path, target: Path, report: Report, columns: Sequence[Column], r
     if charts:
         _chart_sheet(wb, report, charts, sheets)
     last = n + 1 + (1 if any(c.total for c in columns) else 0)
-    _about_sheet(wb, report, n, columns, total_map, last, list(extra))
+    _about_sheet(wb, report, n, columns, total_map, last, extra)
     wb.save(tmp)
     if progress is not None:
         progress(n, max(expected, n))
-    return Written(target, n, total_map, title, extra)
+    money = frozenset(c.header for cols in [columns, *(t.columns for t in tables)] for c in cols
+                      if c.total and c.kind == "money")
+    return Written(target, n, total_map, title, extra, money)
 
 
 def _table_sheet(wb: Any, name: str, report: Report, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -337,6 +358,8 @@ def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Se
             elif kind == "text":
                 out.append(v if isinstance(v, str) else str(v))
             elif kind == "money":
+                out.append(_cell(ws, v / 100, styles.money))
+            elif kind == "value" and isinstance(v, Fen):
                 out.append(_cell(ws, v / 100, styles.money))
             elif kind in ("int", "value"):
                 out.append(v)
@@ -442,7 +465,7 @@ def _print_setup(ws: Any, report: Report, n_columns: int) -> None:
 
 
 def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], totals: dict[str, int],
-                 last_row: int, tables: Sequence[str] = ()) -> None:
+                 last_row: int, tables: dict[str, tuple[int, dict[str, int]]]) -> None:
     ws = wb.create_sheet("说明")
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -458,16 +481,21 @@ def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], tot
     ]
     for header, fen in totals.items():
         kind = next(c.kind for c in columns if c.header == header)
-        lines.append((f"合计：{header}", f"{fen / 100:,.2f}" if kind == "money" else fen))
+        lines.append((f"合计：{header}", Fen(fen) if kind == "money" else fen))
     lines.extend(report.notes)
     layout = f"第一张表“{sheet_name(report.sheet or report.title)}”：第 1 行是表头，第 2–{n + 1} 行每行一条记录"
     if totals:
         layout += f"，第 {last_row} 行是合计"
     lines.append(("表格说明", layout + "。可直接排序、筛选。"))
-    if tables:
-        lines.append(("其他工作表", "、".join(tables) + "：格式相同，第 1 行是表头，最后一行是合计。"))
+    summed = [name for name, (_, t) in tables.items() if t]
+    plain = [name for name, (_, t) in tables.items() if not t]
+    if summed:
+        lines.append(("其他工作表", "、".join(summed) + "：第 1 行是表头，最后一行是合计。"))
+    if plain:
+        lines.append(("其他工作表" if not summed else "", "、".join(plain) + "：第 1 行是表头，以下每行一项。"))
     lines.append(("生成程序", "CharityDesk 慈善工作站助手"))
     ws.column_dimensions["A"].width = max(display_width(label) for label, _ in lines) + 4
     ws.column_dimensions["B"].width = min(max(display_width(str(v)) for _, v in lines) + 4, 120)
     for label, value in lines:
-        ws.append([_cell(ws, label, styles.bold), _cell(ws, value, styles.left)])
+        ws.append([_cell(ws, label, styles.bold),
+                   _cell(ws, value / 100, styles.money) if isinstance(value, Fen) else _cell(ws, value, styles.left)])

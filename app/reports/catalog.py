@@ -65,7 +65,8 @@ class ReportKind:
             raise InputError("bad_suffix", f"{self.title}应保存为 {' 或 '.join(self.suffixes)} 文件：{req.path}")
         if self.covers == "year" and not 1900 <= req.year <= 9999:
             raise InputError("bad_year", f"年份不对：{req.year}")
-        return {"kind": self.key, **self.write(db, req, progress, cancelled)}
+        with db.snapshot():  # every sheet of the file from the same moment
+            return {"kind": self.key, **self.write(db, req, progress, cancelled)}
 
 
 def _donations(db: Database, req: Request, progress: Progress, cancelled: Cancelled) -> dict[str, Any]:

@@ -10,7 +10,6 @@ column 类型 names; 其中定向捐赠 shows money given for a programme or a p
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -55,10 +54,8 @@ SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
 
 def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
     """One dict per fund (a station has a handful), in report order."""
-
-
     start = period.date_from.isoformat() if period.date_from else ""
-    stop = (period.date_to + dt.timedelta(days=1)).isoformat() if period.date_to else "9999-12-31~"
+    stop = period.stop_text or "9999-12-31~"
     out = []
     for r in db.query(_SQL, {"start": start, "stop": stop}):
         opening = r["opening_fen"] + r["received_before"] - r["paid_before"]

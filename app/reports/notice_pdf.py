@@ -204,6 +204,6 @@ def write_notice_pdf(db: Database, path: str | Path, period: Period | None = Non
         _draw(c, h, s, iter_rows(db, period), sizes, progress, cancelled)
         c.save()
 
-    target = write_file(path, write)
+    target = write_file(path, write, example="公示.pdf")
     result = NoticeResult(str(target), sum(sizes), len(sizes), s["in_fen"], s["out_fen"])
     return result, s

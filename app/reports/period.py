@@ -31,6 +31,14 @@ class Period:
             return f"截至 {self.date_to.isoformat()}"
         return ""
 
+    @property
+    def stop_text(self) -> str | None:
+        """The day after the period as ISO text (compare with `<`, so a date with a time on the last
+        day still counts); None when the period has no end (or ends on the last day there is)."""
+        if self.date_to is None or self.date_to == dt.date.max:
+            return None
+        return (self.date_to + dt.timedelta(days=1)).isoformat()
+
     def where(self, column: str) -> tuple[list[str], list[Any]]:
         """SQL conditions on an ISO date text column, and their parameters."""
         terms: list[str] = []
@@ -38,10 +46,9 @@ class Period:
         if self.date_from:
             terms.append(f"{column} >= ?")
             params.append(self.date_from.isoformat())
-        if self.date_to:
-            # Before the next day, so a date with a time after it still counts (and the index serves).
+        if self.stop_text:  # before the next day, so the index serves
             terms.append(f"{column} < ?")
-            params.append((self.date_to + dt.timedelta(days=1)).isoformat())
+            params.append(self.stop_text)
         return terms, params
 
     def to_dict(self) -> dict[str, str | None]:

@@ -79,6 +79,25 @@ def test_transaction_rolls_back_on_error(db):
     assert db.scalar("SELECT name FROM station") == "东风村慈善工作站"
 
 
+def test_snapshot_reads_agree_while_another_connection_writes(db):
+    """A report's sheets are read in one snapshot: a write committed meanwhile shows in none of them."""
+    other = db.reopen()
+    try:
+        with db.snapshot():
+            before = db.scalar("SELECT name FROM station")
+            with other.transaction() as c:  # the station PC saves while the export runs
+                c.execute("UPDATE station SET name = 'changed'")
+            assert db.scalar("SELECT name FROM station") == before
+        assert db.scalar("SELECT name FROM station") == "changed"
+        with db.transaction() as c:  # after the snapshot, writing works as ever
+            c.execute("UPDATE station SET name = 'again'")
+            with db.snapshot():  # inside a write transaction a snapshot joins it
+                assert db.scalar("SELECT name FROM station") == "again"
+        assert other.scalar("SELECT name FROM station") == "again"
+    finally:
+        other.close()
+
+
 def test_nested_transaction_joins_outer(db):
     with pytest.raises(RuntimeError):
         with db.transaction() as c:

@@ -152,7 +152,7 @@ def test_writer_money_total_row_and_formats(tmp_path):
     assert ws["C5"].font.bold
     assert ws.auto_filter.ref == "A1:D4"  # the total row stays out of the filter
     about = dict(wb["说明"].iter_rows(values_only=True))
-    assert about["统计期间"] == "2024-01-01 至 2024-12-31" and about["合计：金额（元）"] == "3,201.50"
+    assert about["统计期间"] == "2024-01-01 至 2024-12-31" and about["合计：金额（元）"] == 3201.5
 
 
 def test_writer_cancel_leaves_no_file(tmp_path):

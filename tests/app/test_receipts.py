@@ -301,8 +301,19 @@ def test_report_xlsx_one_header_row_one_row_per_number(db, admin, volunteer, tmp
     assert rows[1][amount_col] == 1 and rows[2][amount_col] == 2  # numbers, in yuan
     assert {r[1] for r in rows[1:-1]} == {"有效", "作废"}
     assert wb.sheetnames[1:] == ["汇总", "未开收据的捐赠", "说明"]
-    assert dict(wb["汇总"].iter_rows(values_only=True))["有效"] == rep.summary()["valid"]  # a number
+    summary = dict(wb["汇总"].iter_rows(values_only=True))
+    assert summary["有效"] == rep.summary()["valid"]  # a number
+    assert summary["有效收据金额合计（元）"] == rep.summary()["valid_amount_fen"] / 100  # a number too
     wb.close()
+    full = load_workbook(path)
+    assert full.worksheets[0].freeze_panes == "B2"  # the receipt number stays in view
+    cell = next(r[1] for r in full["汇总"].iter_rows() if r[0].value == "有效收据金额合计（元）")
+    assert cell.number_format == "#,##0.00"
+    about = [r[0].value for r in full["说明"].iter_rows()]
+    assert "其他工作表" in about
+    texts = " ".join(str(r[1].value) for r in full["说明"].iter_rows())
+    assert "汇总：第 1 行是表头，以下每行一项" in texts  # 汇总 has no 合计 row; the说明 must not claim one
+    assert "未开收据的捐赠：第 1 行是表头，最后一行是合计" in texts
     assert not [p for p in path.parent.iterdir() if p != path]  # no temporary file left
 
 

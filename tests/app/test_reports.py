@@ -7,12 +7,12 @@ import re
 
 import openpyxl
 import pytest
-from report_book import build_book
 
 from app import distributions, funds, receipts
 from app.cli import main
 from app.reports.donation_ledger import export_donations
 from app.reports.period import Period
+from tests.app.report_book import build_book
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_donation_ledger_lists_voided_but_totals_exclude_them(db, book, tmp_path
     assert result["kind"] == "donations" and result["rows"] == 6
     valid = db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
     assert valid == 1_550_50
-    assert result["totals"] == {"金额（元）": valid} and result["voided"] == 1 and result["voided_fen"] == 500_00
+    assert result["totals"] == {"金额（分）": valid} and result["voided"] == 1 and result["voided_fen"] == 500_00
     wb, header, rows, total = table(out)
     assert wb.sheetnames == ["捐赠台账", "说明"]
     assert header[:3] == ["捐赠日期", "收据编号", "捐赠人"] and "作废" in header and "经办人" in header
@@ -84,7 +84,7 @@ def test_donation_ledger_lists_voided_but_totals_exclude_them(db, book, tmp_path
     assert ws.cell(len(rows) + 2, header.index("金额（元）") + 1).data_type == "n"
     notes = about(wb)
     assert "不计入合计" in notes["合计口径"] and "作废" in notes["合计口径"]
-    assert notes["合计：金额（元）"] == "1,550.50"
+    assert notes["合计：金额（元）"] == 1550.5
 
 
 def test_donation_ledger_period_and_mask(db, book, tmp_path, capsys):
@@ -93,7 +93,7 @@ def test_donation_ledger_period_and_mask(db, book, tmp_path, capsys):
     assert result["period"] == {"from": "2024-02-01", "to": "2024-03-01"}
     expected = db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'"
                          " AND donated_on BETWEEN '2024-02-01' AND '2024-03-01'")
-    assert result["rows"] == 3 and result["totals"]["金额（元）"] == expected == 250_50
+    assert result["rows"] == 3 and result["totals"]["金额（分）"] == expected == 250_50
     wb, _, rows, total = table(out)
     assert total["金额（元）"] == yuan(expected)
     assert [r["捐赠人"] for r in rows] == ["王*", "王*", "匿名爱心人士"]
@@ -129,7 +129,7 @@ def test_disbursement_ledger_counts_live_lines_only(db, book, tmp_path, capsys):
     result = export(capsys, db, "disbursements", out)
     live = db.scalar("SELECT sum(amount_fen) FROM disbursements WHERE status IN"
                      " ('pending', 'signed', 'paid', 'proxy')")
-    assert live == 200_00 and result["rows"] == 3 and result["totals"]["金额（元）"] == live
+    assert live == 200_00 and result["rows"] == 3 and result["totals"]["金额（分）"] == live
     assert result["live_fen"] == live == distributions.get_distribution(db, book["distribution"].id).total_fen
     wb, header, rows, total = table(out)
     assert total["金额（元）"] == yuan(live)
@@ -151,7 +151,7 @@ def test_disbursement_ledger_mask_and_period(db, book, tmp_path, capsys):
         assert p.name not in text and p.id_number not in text
     assert "欧阳大山" not in text and "欧**山" in text and "3703**********" in text
     result = export(capsys, db, "disbursements", tmp_path / "none.xlsx", "--from", "2024-03-11")
-    assert result["rows"] == 0 and result["totals"]["金额（元）"] == 0
+    assert result["rows"] == 0 and result["totals"]["金额（分）"] == 0
 
 
 # ---------- funds ----------
@@ -202,7 +202,7 @@ def test_notice_masks_every_name_and_id(db, book, tmp_path, capsys):
     aid = db.scalar("SELECT sum(amount_fen) FROM disbursements WHERE status IN ('pending','signed','paid','proxy')")
     assert total["收入（元）"] == yuan(income) and total["支出（元）"] == yuan(aid)
     assert result["in_fen"] == income and result["out_fen"] == aid
-    assert result["totals"] == {"收入（元）": income, "支出（元）": aid}
+    assert result["totals"] == {"收入（分）": income, "支出（分）": aid}
     assert len(rows) == 5 + 2  # no voided gift, no reversed line
     names = [r["捐赠人 / 受助人"] for r in rows]
     assert names[:5] == ["张*明", "王*", "匿名爱心人士", "东风农资有限公司", "张*明"]
@@ -237,6 +237,20 @@ def test_bad_dates_refused_with_one_json_object(db, book, tmp_path, capsys, kind
     assert code != 0 and "error" in json.loads(stdout) and not out.exists()
     code, stdout, _ = run(capsys, "--db", db.path, "export", kind, "-o", out)  # for people: one line
     assert code == 0 and str(out) in stdout and out.exists()
+
+
+@pytest.mark.parametrize("kind", ["donations", "disbursements", "funds", "notice"])
+def test_a_period_to_the_last_day_there_is_counts_everything(db, book, tmp_path, capsys, kind):
+    """--to 9999-12-31 (a clerk's 'no end') must not crash on the day after it."""
+    wide = export(capsys, db, kind, tmp_path / "wide.xlsx", "--from", "0001-01-01", "--to", "9999-12-31")
+    everything = export(capsys, db, kind, tmp_path / "all.xlsx")
+    assert wide["rows"] == everything["rows"] and wide["totals"] == everything["totals"]
+
+
+@pytest.mark.parametrize("year", ["1900", "9999"])
+def test_annual_report_at_the_edges_of_the_calendar(db, book, tmp_path, capsys, year):
+    result = export(capsys, db, "monthly", tmp_path / "y.xlsx", "--year", year)
+    assert result["year"] == int(year) and result["received_fen"] == 0
 
 
 def test_empty_station_exports_have_zero_totals(db, tmp_path, capsys):

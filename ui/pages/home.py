@@ -109,7 +109,8 @@ class HomePage(QWidget):
         def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             db = source.reopen()
             try:
-                return year_charts(db, year)
+                with db.snapshot():
+                    return year_charts(db, year)
             finally:
                 db.close()
 

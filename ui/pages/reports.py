@@ -363,7 +363,8 @@ class ReportsPage(QWidget):
         def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             db = source.reopen()
             try:
-                return chart_figures(db, period, part)
+                with db.snapshot():  # the summary and both charts from the same moment
+                    return chart_figures(db, period, part)
             finally:
                 db.close()
 

@@ -423,6 +423,11 @@ class BarChart(QWidget):
             cx = plot.left() + group_w * (li + 0.5)
             w = fm.horizontalAdvance(text) + 2
             x = min(max(cx - w / 2, area.left()), area.right() - w)  # keep the end labels inside
+            if labels and x < labels[-1][0].right():  # an end label pushed inside onto its neighbour
+                if li + stride < n:
+                    continue
+                while labels and x < labels[-1][0].right():
+                    labels.pop()  # the last one stays: it says where the axis ends
             labels.append((QRectF(x, plot.bottom() + lh * 0.3, w, lh), text))
         return _Layout(title_rect, caption, caption_pos, legend, plot, ticks, labels, bars, hit,
                        None)
