@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import accounts, station
@@ -19,6 +20,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="main.py", description="CharityDesk 慈善工作站助手")
     p.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 charitydesk.db）")
     return p.parse_args(argv)
+
+
+def use_chinese(qapp: QApplication) -> QTranslator | None:
+    """Qt's own words (file dialogs' 保存/取消, the calendar's weekdays, right-click menus) in
+    Chinese, from the translations that ship with PySide6. None when they are missing."""
+    china = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(china)
+    translator = QTranslator(qapp)
+    if not translator.load(china, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return None
+    return translator if qapp.installTranslator(translator) else None
 
 
 def start(db_path: Path) -> tuple[Database, accounts.Operator] | None:
@@ -50,6 +62,8 @@ def run(argv: list[str] | None = None) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setApplicationName("CharityDesk")
     qapp.setApplicationDisplayName("CharityDesk 慈善工作站助手")
+    use_chinese(qapp)
+    theme.ensure_chinese_font()
     theme.apply_text_size(settings.get(settings.LARGE_TEXT))
     got = start(args.db or default_db_path())
     if got is None:

@@ -130,15 +130,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                         help="要写入的 Excel 文件" + ("（以 .pdf 结尾则写成可打印张贴的 PDF）" if pdf else ""))
         if _has_names(kind.name):  # the fund statement and the annual report hold no names to mask
             kp.add_argument("--mask", action="store_true",
-                            help="公示总是脱敏" if kind.name == "notice" else "姓名、身份证号等部分隐藏（可对外公布）")
+                            help="总是脱敏" if _has_names(kind.name) == "always" else "姓名、身份证号等部分隐藏（可对外公布）")
         kind.add_arguments(kp)
         kp.set_defaults(func=_runner(kind), show=kind.show)
 
 
-def _has_names(name: str) -> bool:
+def _has_names(name: str) -> str:
+    """"yes" where names may be masked, "always" where they always are, "" where there are none."""
     from app.reports.catalog import KINDS as REPORTS
 
-    return name == "recipients" or name == "notice" or (name in REPORTS and REPORTS[name].maskable)
+    if name not in REPORTS:
+        return "yes"  # the recipient list
+    report = REPORTS[name]
+    return "always" if report.always_masked else "yes" if report.maskable else ""
 
 
 def _runner(kind: Kind) -> Callable[[Context, argparse.Namespace], dict[str, Any]]:

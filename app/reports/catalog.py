@@ -43,6 +43,8 @@ class ReportKind:
     maskable: bool
     suffixes: tuple[str, ...]
     write: Callable[[Database, Request, Progress, Cancelled], dict[str, Any]]
+    #: True: names and ID numbers are masked whatever the person chooses (the public notice).
+    always_masked: bool = False
 
     def file_name(self, req: Request, suffix: str = ".xlsx") -> str:
         """A file name a clerk recognises: 捐赠台账_2024-01-01至2024-12-31.xlsx, 2024年度收支报表.xlsx."""
@@ -120,5 +122,5 @@ KINDS: dict[str, ReportKind] = {k.key: k for k in (
     ReportKind("monthly", "年度收支报表", "一年按月的收入和支出，另有按基金、项目、人员类别、村的汇总表和图表",
                "year", False, (".xlsx",), _monthly),
     ReportKind("notice", "慈善款物收支公示", "对外公示的收入和支出明细，姓名、身份证号一律脱敏；"
-               "可存为 Excel 或可打印张贴的 PDF", "range", False, (".xlsx", ".pdf"), _notice),
+               "可存为 Excel 或可打印张贴的 PDF", "range", False, (".xlsx", ".pdf"), _notice, always_masked=True),
 )}

@@ -269,3 +269,13 @@ def test_writer_in_total_leaves_rows_out_of_the_total_only(tmp_path):
     assert written.rows == 3 and written.totals == {"金额（元）": 100_01}
     data = [list(r) for r in openpyxl.load_workbook(written.path).worksheets[0].iter_rows(values_only=True)]
     assert data[2] == ["乙", 50, "作废"] and data[-1] == ["合计", 100.01, None]
+
+
+def test_mask_is_offered_only_where_there_are_names(db, book, tmp_path, capsys):
+    """The fund statement and the annual report hold no names: --mask there is a usage error,
+    not a flag silently ignored; the notice takes it (it is always masked anyway)."""
+    for kind in ("funds", "monthly"):
+        code, _, err = run(capsys, "--db", db.path, "export", kind, "-o", tmp_path / "x.xlsx", "--mask")
+        assert code == 2 and "--mask" in err and not (tmp_path / "x.xlsx").exists()
+    assert export(capsys, db, "notice", tmp_path / "n.xlsx", "--mask")["masked"] is True
+    assert export(capsys, db, "donations", tmp_path / "d.xlsx", "--mask")["masked"] is True

@@ -15,3 +15,12 @@ def type_into(qtbot, widget, text):
 @pytest.fixture
 def typer(qtbot):
     return lambda widget, text: type_into(qtbot, widget, text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chinese_font(qapp):
+    """As the program does at start: a machine without a Chinese font gets the bundled one,
+    so grabbed screenshots show characters rather than boxes."""
+    from ui import theme
+
+    return theme.ensure_chinese_font()

@@ -73,9 +73,12 @@ def test_custom_after_everything_gives_back_the_dates(qtbot, page, db, tmp_path)
     set_preset(page, "全部")
     settle(qtbot, page)
     everything = page.summary.text()
+    first, last = db.one("SELECT min(donated_on), max(donated_on) FROM donations")  # no aid day outside
+    assert page.date_from.date().toPython().isoformat() == first  # the greyed dates show what 全部 covers
+    assert page.date_to.date().toPython().isoformat() == last
     set_preset(page, "自定义")
     assert page.date_from.isEnabled() and page.date_to.isEnabled()
-    assert page.period().date_from == dt.date(2024, 1, 1)
+    assert page.period().date_from.isoformat() == first  # 自定义 starts from the whole range
     set_dates(page, dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     settle(qtbot, page)
     assert page.summary.text() != everything
@@ -122,7 +125,7 @@ def test_export_donation_ledger_for_the_period_and_offer_the_folder(qtbot, page,
 
 def test_annual_report_takes_the_year_box(qtbot, page, db, tmp_path):
     page.choose("monthly")
-    assert page.year.isEnabled() and not page.mask.isEnabled()
+    assert page.year.isEnabled() and not page.mask.isEnabled() and not page.mask.isChecked()  # no names
     page.year.setValue(2024)
     out = tmp_path / "year.xlsx"
     page.export(str(out))
@@ -139,7 +142,7 @@ def test_annual_report_takes_the_year_box(qtbot, page, db, tmp_path):
 
 def test_notice_as_pdf(qtbot, page, tmp_path):
     page.choose("notice")
-    assert page.as_pdf.isVisible() and not page.mask.isEnabled()
+    assert page.as_pdf.isVisible() and not page.mask.isEnabled() and page.mask.isChecked()  # always masked
     page.as_pdf.setChecked(True)
     out = tmp_path / "公示.pdf"
     page.export(str(out))

@@ -147,3 +147,47 @@ def test_window_fits_an_old_screen_in_large_text(qtbot, db, admin):
     finally:
         w.settings_page.large_text.setChecked(False)
     assert QApplication.instance().font().pointSize() == theme.NORMAL_PT
+
+
+def test_chinese_text_has_a_font_even_on_a_bare_machine(qapp):
+    """A plain Linux install has no Chinese font: the bundled one is loaded so 首页 is not boxes.
+    (Drawn and compared: a missing character draws the same empty box as any other.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontDatabase, QImage, QPainter
+
+    from ui import theme
+
+    family = theme.ensure_chinese_font()
+    assert family in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+    def drawn(ch):
+        img = QImage(40, 40, QImage.Format.Format_Grayscale8)
+        img.fill(Qt.GlobalColor.white)
+        p = QPainter(img)
+        p.setFont(qapp.font())
+        p.drawText(img.rect(), Qt.AlignmentFlag.AlignCenter, ch)
+        p.end()
+        return bytes(img.constBits())
+
+    shapes = [drawn(ch) for ch in "首页报表站"]
+    assert len(set(shapes)) == len(shapes)  # five different characters, not five boxes
+    assert drawn("首") != drawn("")  # and not nothing
+
+
+def test_qt_dialogs_speak_chinese(qapp):
+    """The file dialog's buttons and labels come from Qt's own zh_CN translation."""
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from ui.app import use_chinese
+
+    before = QLocale()
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"  # before: English
+    translator = use_chinese(qapp)
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QFileDialog", "Look in:") != "Look in:"
+        assert QLocale().language() == QLocale.Language.Chinese
+    finally:
+        if translator is not None:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -234,7 +234,7 @@ class ReportsPage(QWidget):
         self.help.setText(kind.help)
         self.mask.setEnabled(kind.maskable)
         if not kind.maskable:
-            self.mask.setChecked(False)
+            self.mask.setChecked(kind.always_masked)  # ticked and fixed for the notice, off where no names
         self.as_pdf.setVisible(".pdf" in kind.suffixes)
         yearly = kind.covers == "year"
         self.year.setEnabled(yearly)
@@ -370,13 +370,19 @@ class ReportsPage(QWidget):
 
         self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
 
-    def _charts_ready(self, figures: tuple[str, ChartData | None, ChartData | None]) -> None:
+    def _charts_ready(self, figures: Figures) -> None:
         self.chart_job = None
         if self._chart_wanted:
             self._chart_wanted = False
             self.refresh_charts()
             return
-        text, month, part = figures
+        text, month, part, first_last = figures
+        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部":
+            # The greyed dates show what 全部 covers, and are where 自定义 starts from.
+            for edit, day in zip((self.date_from, self.date_to), first_last, strict=True):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
         self.summary.setText(text)
         self.by_month.set_data(month)
         self.by_part.set_data(part)
@@ -390,8 +396,12 @@ class ReportsPage(QWidget):
         self.summary.setText(self.tr("统计失败：%s") % exc)
 
 
-def chart_figures(db: Database, period: Period, part: int) -> tuple[str, ChartData | None, ChartData | None]:
-    """On a pool thread: the summary line, the by-month chart and one breakdown chart."""
+Figures = tuple[str, ChartData | None, ChartData | None, tuple[dt.date, dt.date] | None]
+
+
+def chart_figures(db: Database, period: Period, part: int) -> Figures:
+    """On a pool thread: the summary line, the by-month chart, one breakdown chart, and the
+    first and last day the period covers (for 全部: the first and last record)."""
     from app.reports import figures
 
     months = figures.by_month(db, period)
@@ -419,4 +429,4 @@ def chart_figures(db: Database, period: Period, part: int) -> tuple[str, ChartDa
             title += f"（前 {len(found)} 个，共 {len(every)} 个）"
         part_chart = ChartData(title, tuple(r.name for r in found),
                                (Series("救助支出", tuple(r.total_fen for r in found)),))
-    return text, month_chart, part_chart if part_chart.labels else None
+    return text, month_chart, part_chart if part_chart.labels else None, figures.span(db, period)
