@@ -69,6 +69,8 @@ class Database:
         self.conn = conn
         self._depth = 0
         self._lock = threading.RLock()
+        self._reading = False  # inside snapshot()
+        self.wal = False
 
     # ---------- opening ----------
     @classmethod
@@ -114,7 +116,8 @@ class Database:
         c = self.conn
         c.execute("PRAGMA foreign_keys = ON")
         mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
+        self.wal = str(mode).lower() == "wal"
+        if not self.wal:
             c.execute("PRAGMA journal_mode = DELETE")
         c.execute("PRAGMA synchronous = FULL")
         c.execute("PRAGMA busy_timeout = 15000")
@@ -177,6 +180,8 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
+            if self._reading:
+                raise RuntimeError("a snapshot is for reading: write outside it")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -200,15 +205,19 @@ class Database:
     def snapshot(self) -> Iterator[None]:
         """Reads that must agree with each other (a report's table, its summary and its charts):
         one read transaction, so a donation saved meanwhile on another connection shows in
-        none of them rather than in some. Inside a write transaction it simply joins it."""
+        none of them rather than in some. Inside a write transaction it simply joins it; no
+        write may start inside it. Only with WAL: without it a long read would hold the lock
+        that every save at the desk waits for."""
         with self._lock:
-            if self._depth or self.conn.in_transaction:
+            if self._depth or self.conn.in_transaction or not self.wal:
                 yield
                 return
-            self.execute("BEGIN")  # deferred: the first read fixes what the rest see (WAL)
+            self.execute("BEGIN")  # deferred: the first read fixes what the rest see
+            self._reading = True
             try:
                 yield
             finally:
+                self._reading = False
                 self._rollback()  # nothing was written; ending it frees the snapshot
 
     def _rollback(self) -> None:

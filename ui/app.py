@@ -13,7 +13,7 @@ from app import accounts, station
 from app.db import Database
 from app.errors import DataError
 from app.paths import default_db_path
-from ui import settings, theme
+from ui import settings, theme, worker
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -75,5 +75,6 @@ def run(argv: list[str] | None = None) -> int:
     window.show()
     window.activateWindow()  # after the login dialog, so keyboard shortcuts reach the window
     code = qapp.exec()
+    worker.wait_all()  # the window is gone; jobs told to stop on closing end before the database closes
     db.close()
     return int(code)

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self.idle.stop()
-        worker.stop_all()  # an export still running is cancelled, not cut off half-written
+        worker.cancel_all()  # an export still running stops and leaves no file; run() waits for it
         super().closeEvent(event)  # type: ignore[arg-type]
 
     def current_page(self) -> QWidget:

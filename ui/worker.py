@@ -84,14 +84,15 @@ def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None
     return job
 
 
-def stop_all(msecs: int = 30000) -> bool:
-    """On closing the window: ask every running job to stop, and wait for them. A job that
-    stops early writes nothing (exports go through a temporary file, writes are transactions)."""
+def cancel_all() -> None:
+    """On closing the window: ask every running job to stop. Without waiting (the window must not
+    freeze): `ui.app.run` waits for them once the window is gone. A job that stops early writes
+    nothing (exports go through a temporary file, writes are transactions)."""
     for job in list(_running):
         job.cancel()
-    return wait_all(msecs)
 
 
-def wait_all(msecs: int = 30000) -> bool:
-    """For tests and shutdown: wait until every job has finished."""
+def wait_all(msecs: int = -1) -> bool:
+    """For tests and shutdown: wait until every job has finished (by default however long it takes:
+    a confirm or an import that is half done must finish its transaction, not be cut off)."""
     return QThreadPool.globalInstance().waitForDone(msecs)

@@ -47,7 +47,8 @@ class Cancelled(CharityDeskError):
 
 class Fen(int):
     """An amount in fen inside a `value` column (a label-and-figure sheet): written as yuan
-    with the money format, so it stays a number that adds up."""
+    with the money format, so it stays a number that adds up. Wrap the final figure:
+    arithmetic on a Fen gives a plain int, which a `value` column writes as it is."""
 
 
 @dataclass(frozen=True)
@@ -127,19 +128,21 @@ class Written:
     sheet: str
     #: Records and totals of each further sheet, by sheet name.
     tables: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
-    #: The headers (of any sheet) whose totals are money, in fen.
-    money: frozenset[str] = frozenset()
+    #: Per sheet name: the headers whose totals are money, in fen.
+    money: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """For `--json`: money totals in fen, named so — "金额（元）" becomes "金额（分）"."""
-        out: dict[str, Any] = {"path": str(self.path), "rows": self.rows, "totals": self._named(self.totals),
-                               "sheet": self.sheet}
+        out: dict[str, Any] = {"path": str(self.path), "rows": self.rows,
+                               "totals": self._named(self.sheet, self.totals), "sheet": self.sheet}
         if self.tables:
-            out["tables"] = {name: {"rows": n, "totals": self._named(t)} for name, (n, t) in self.tables.items()}
+            out["tables"] = {name: {"rows": n, "totals": self._named(name, t)}
+                             for name, (n, t) in self.tables.items()}
         return out
 
-    def _named(self, totals: dict[str, int]) -> dict[str, int]:
-        return {fen_header(h) if h in self.money else h: v for h, v in totals.items()}
+    def _named(self, sheet: str, totals: dict[str, int]) -> dict[str, int]:
+        money = self.money.get(sheet, frozenset())
+        return {fen_header(h) if h in money else h: v for h, v in totals.items()}
 
 
 def fen_header(header: str) -> str:
@@ -271,8 +274,8 @@ def _write(tmp: Path, target: Path, report: Report, columns: Sequence[Column], r
     wb.save(tmp)
     if progress is not None:
         progress(n, max(expected, n))
-    money = frozenset(c.header for cols in [columns, *(t.columns for t in tables)] for c in cols
-                      if c.total and c.kind == "money")
+    money = {name: frozenset(c.header for c in cols if c.total and c.kind == "money")
+             for name, (_, cols, _) in sheets.items() if name}
     return Written(target, n, total_map, title, extra, money)
 
 

@@ -21,6 +21,8 @@ from app.reports.period import Period
 
 #: Buckets of a longer period are years.
 MAX_MONTHS = 24
+#: A period longer than this many years is narrowed to the records in it.
+WIDE_YEARS = 30
 NO_VILLAGE = "（未填村）"
 NO_CATEGORY = "（无类别）"
 NO_FUND = "（未指定基金）"
@@ -62,9 +64,12 @@ class PivotRow:
 
 
 def span(db: Database, period: Period) -> tuple[dt.date, dt.date] | None:
-    """The first and last day the period covers; open ends close on the first and last record."""
+    """The first and last day the period covers; open ends close on the first and last record,
+    and so do the ends of a period of more than `WIDE_YEARS` years (0001-01-01 to 9999-12-31
+    would be 9,999 empty bars)."""
     start, stop = period.date_from, period.date_to
-    if start is None or stop is None:
+    wide = start is not None and stop is not None and stop.year - start.year > WIDE_YEARS
+    if start is None or stop is None or wide:
         row = db.one(
             "SELECT min(m), max(m) FROM ("
             " SELECT min(donated_on) AS m FROM donations WHERE status = 'active'"
@@ -77,8 +82,9 @@ def span(db: Database, period: Period) -> tuple[dt.date, dt.date] | None:
             start = start or stop
             stop = stop or start
         else:
-            start = start or dt.date.fromisoformat(row[0][:10])
-            stop = stop or dt.date.fromisoformat(row[1][:10])
+            first, last = dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
+            start = first if start is None else max(start, first) if wide else start
+            stop = last if stop is None else min(stop, last) if wide else stop
     assert start is not None and stop is not None
     return (start, stop) if start <= stop else (start, start)
 

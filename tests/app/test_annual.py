@@ -131,6 +131,16 @@ def test_buckets_are_months_or_years(db, year):
     assert rows[-1].received_fen == db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
 
 
+def test_a_period_of_centuries_is_narrowed_to_the_records(db, year):
+    """0001-01-01 to 9999-12-31 is a clerk's 'everything', not 9,999 empty bars."""
+    wide = figures.by_month(db, Period(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
+    assert [r.bucket.label for r in wide] == [b.label for b in figures.buckets(db, Period())]
+    assert sum(r.received_fen for r in wide) == db.scalar(
+        "SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
+    # thirty years is still shown as asked, empty years and all
+    assert len(figures.buckets(db, Period(dt.date(1995, 1, 1), dt.date(2024, 12, 31)))) == 30
+
+
 def test_empty_station_has_no_buckets_without_dates(db, admin):
     assert figures.buckets(db, Period()) == [] and figures.by_month(db, Period()) == []
     assert len(figures.by_month(db, year_period(2024))) == 12
@@ -155,9 +165,14 @@ def test_writer_tables_and_charts_are_checked(tmp_path):
 
 def test_a_folder_given_as_the_file_is_refused(tmp_path):
     from app.errors import InputError
+    from app.safe_write import write_bytes
 
     folder = tmp_path / "U盘"
     folder.mkdir()
-    with pytest.raises(InputError, match="文件夹"):
+    with pytest.raises(InputError, match="文件夹") as exc:
         write_table(folder, Report("t", "s"), [Column("名称")], [["甲"]])
+    assert str(folder / "报表.xlsx") in exc.value.message  # a name to add, of the right kind
+    with pytest.raises(InputError, match="文件夹") as exc:
+        write_bytes(folder, b"%PDF-1.4 ...")
+    assert str(folder / "文件.pdf") in exc.value.message
     assert list(tmp_path.iterdir()) == [folder] and not list(folder.iterdir())  # nothing beside or inside

@@ -81,6 +81,7 @@ def test_transaction_rolls_back_on_error(db):
 
 def test_snapshot_reads_agree_while_another_connection_writes(db):
     """A report's sheets are read in one snapshot: a write committed meanwhile shows in none of them."""
+    assert db.wal  # the snapshot needs WAL (a file on a local disk has it)
     other = db.reopen()
     try:
         with db.snapshot():
@@ -89,6 +90,10 @@ def test_snapshot_reads_agree_while_another_connection_writes(db):
                 c.execute("UPDATE station SET name = 'changed'")
             assert db.scalar("SELECT name FROM station") == before
         assert db.scalar("SELECT name FROM station") == "changed"
+        with db.snapshot(), pytest.raises(RuntimeError, match="reading"):
+            with db.transaction():  # a write inside a snapshot is a programming error, said plainly
+                pass
+        assert not db.conn.in_transaction
         with db.transaction() as c:  # after the snapshot, writing works as ever
             c.execute("UPDATE station SET name = 'again'")
             with db.snapshot():  # inside a write transaction a snapshot joins it

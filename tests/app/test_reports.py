@@ -271,6 +271,20 @@ def test_writer_in_total_leaves_rows_out_of_the_total_only(tmp_path):
     assert data[2] == ["乙", 50, "作废"] and data[-1] == ["合计", 100.01, None]
 
 
+def test_json_totals_name_money_in_fen_sheet_by_sheet(tmp_path):
+    """--json money totals are fen and say so (（分）); a count with the same header on another
+    sheet stays a count."""
+    from app.excel import Column, Report, write_table
+    from app.excel.writer import Table
+
+    cols = [Column("名称"), Column("金额（元）", "money", total=True), Column("人次", "int", total=True)]
+    other = Table("汇总", [Column("村"), Column("金额（元）", "int", total=True)], [["东风村", 3]])
+    written = write_table(tmp_path / "t.xlsx", Report("测试", "站"), cols, [["甲", 12_34, 2]], tables=[other])
+    out = written.to_dict()
+    assert out["totals"] == {"金额（分）": 12_34, "人次": 2}
+    assert out["tables"] == {"汇总": {"rows": 1, "totals": {"金额（元）": 3}}}
+
+
 def test_mask_is_offered_only_where_there_are_names(db, book, tmp_path, capsys):
     """The fund statement and the annual report hold no names: --mask there is a usage error,
     not a flag silently ignored; the notice takes it (it is always masked anyway)."""

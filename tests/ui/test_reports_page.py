@@ -201,7 +201,9 @@ def test_closing_the_window_cancels_a_running_export(qtbot, db, admin, tmp_path)
     page.choose(kind.key)
     page.export(str(tmp_path / "never.xlsx"))
     qtbot.waitUntil(lambda: page.progress.maximum() == 2, timeout=5000)
-    w.close()
+    w.close()  # returns at once: the window does not freeze while the export stops
+    assert not w.isVisible()
+    worker.wait_all()  # what ui.app.run does once the window is gone
     assert stopped == [True] and not (tmp_path / "never.xlsx").exists()
 
 
@@ -246,6 +248,31 @@ def test_charts_follow_the_period(qtbot, page, db):
     assert page.by_part.data() is None or page.by_part.is_empty()
 
 
+def test_a_failed_count_gives_way_to_the_newer_choice(qtbot, page, monkeypatch):
+    """If counting fails while the person has already picked another period, the newer period is
+    counted (and shown) rather than the failure of the old one."""
+    from ui.pages import reports as reports_module
+
+    settle(qtbot, page)
+    real, gate, calls = reports_module.chart_figures, threading.Event(), []
+
+    def flaky(db, period, part):
+        calls.append(period)
+        if len(calls) == 1:
+            gate.wait(10)
+            raise RuntimeError("读取失败")
+        return real(db, period, part)
+
+    monkeypatch.setattr(reports_module, "chart_figures", flaky)
+    page.refresh_charts()
+    set_preset(page, "本月")
+    qtbot.waitUntil(lambda: page._chart_wanted, timeout=5000)
+    gate.set()
+    settle(qtbot, page)
+    assert len(calls) == 2 and calls[1].date_from == dt.date(2024, 12, 1)
+    assert "失败" not in page.summary.text() and page.by_month.data().labels == ("12月",)
+
+
 def test_a_job_finishing_after_its_page_is_gone_calls_nothing(qtbot):
     """Chart jobs start when a page opens; the window may be closed before they end."""
     import shiboken6
@@ -285,16 +312,17 @@ def test_home_charts_show_this_year_and_count_again_after_a_new_gift(qtbot, db, 
     assert sum(month.series[0].values) == db.scalar("SELECT sum(amount_fen) FROM donations WHERE status = 'active'")
     assert home.by_category.data().title == "2024年各人员类别救助支出"
     before = month.series[0].values[11]
-    counted, gate = home_module.year_charts, threading.Event()
+    count, counted, gate = home_module.year_charts, threading.Event(), threading.Event()
 
     def slow(db, year):  # counts before the new gift, answers after it
-        figures = counted(db, year)
+        figures = count(db, year)
+        counted.set()
         gate.wait(10)
         return figures
 
     monkeypatch.setattr(home_module, "year_charts", slow)
     home.refresh_charts()
-    assert home.chart_job is not None
+    assert home.chart_job is not None and counted.wait(10)
     donor = donors.create_donor(db, admin, "person", "钱七")
     donations.record_donation(db, admin, DonationInput(donor.id, dt.date(2024, 12, 30), amount_fen=66_00,
                                                        method="cash", fund_id=funds.default_fund(db).id),

@@ -116,26 +116,22 @@ class HomePage(QWidget):
 
         self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
 
-    def _again(self) -> bool:
+    def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
+        self.by_month.set_data(charts[0])
+        self.by_category.set_data(charts[1])
+        self._again()
+
+    def _charts_failed(self, exc: BaseException) -> None:
+        self.by_month.set_data(None)
+        self.by_category.set_data(None)
+        self._again()
+
+    def _again(self) -> None:
+        """Show what was counted, then count again if something changed meanwhile."""
         self.chart_job = None
         if self._chart_wanted:
             self._chart_wanted = False
             self.refresh_charts()
-            return True
-        return False
-
-    def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
-        if self._again():
-            return
-        self.by_month.set_data(charts[0])
-        self.by_category.set_data(charts[1])
-
-    def _charts_failed(self, exc: BaseException) -> None:
-        if self._again():
-            return
-        self.by_month.set_data(None)
-        self.by_category.set_data(None)
-
 
 def largest(rows: list[Any], n: int) -> list[Any]:
     """The `n` rows with the most money, kept in their own order (a chart has room for a few)."""

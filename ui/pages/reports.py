@@ -371,10 +371,7 @@ class ReportsPage(QWidget):
         self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
 
     def _charts_ready(self, figures: Figures) -> None:
-        self.chart_job = None
-        if self._chart_wanted:
-            self._chart_wanted = False
-            self.refresh_charts()
+        if self._again():  # the person chose another period meanwhile: these figures are for the old one
             return
         text, month, part, first_last = figures
         if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部":
@@ -388,12 +385,17 @@ class ReportsPage(QWidget):
         self.by_part.set_data(part)
 
     def _charts_failed(self, exc: BaseException) -> None:
-        self.chart_job = None
-        if self._chart_wanted:  # the person has chosen again meanwhile: try that
-            self._chart_wanted = False
-            self.refresh_charts()
+        if self._again():  # the person has chosen again meanwhile: try that
             return
         self.summary.setText(self.tr("统计失败：%s") % exc)
+
+    def _again(self) -> bool:
+        self.chart_job = None
+        if self._chart_wanted:
+            self._chart_wanted = False
+            self.refresh_charts()
+            return True
+        return False
 
 
 Figures = tuple[str, ChartData | None, ChartData | None, tuple[dt.date, dt.date] | None]
