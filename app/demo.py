@@ -184,9 +184,8 @@ def _mark_some(db: Database, actor: Operator, rng: random.Random, distribution_i
                                     proxy_note="委托书已留存")
     # The rest signed on the day, in one statement (like the demo's other bulk rows) and one audit entry.
     with db.transaction() as c:
-        day = c.execute("SELECT distributed_on FROM distributions WHERE id = ?", (distribution_id,)).fetchone()[0]
-        signed = dt.datetime.fromisoformat(day[:10]).replace(hour=10).astimezone()
-        at = min(signed, dt.datetime.now().astimezone()).isoformat(timespec="seconds")  # on the aid day
+        # Stamped now, like the confirmation and the other marks (a confirmed day cannot be re-dated).
+        at = now_iso()
         n = c.execute("UPDATE disbursements SET status = 'signed', status_at = ?, status_by = ?"
                       " WHERE distribution_id = ? AND status = 'pending'", (at, actor.id, distribution_id)).rowcount
         audit.record(c, actor, "bulk_mark", "disbursements", distribution_id, None,
