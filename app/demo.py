@@ -277,6 +277,12 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
     if not count:
         return 0
     c = db.conn
+    # Some gifts to the directed fund are for one named child (助学结对): 定向 in every report.
+    adult = today.replace(year=today.year - 18).isoformat() if not (today.month == 2 and today.day == 29) \
+        else dt.date(today.year - 18, 3, 1).isoformat()
+    children = c.execute("SELECT id, name FROM recipients WHERE birth_date > ? ORDER BY id LIMIT 200",
+                         (adult,)).fetchall()
+    directed_fund = fund_ids[-1]
     rows: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     for _ in range(count):
@@ -287,8 +293,12 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
         if rng.random() < 0.9:
             amount = rng.choice((1000, 2000, 5000, 10000, 20000, 50000, 100000)) \
                 if rng.random() < 0.8 else rng.randint(100, 500_000)
+            child, purpose = None, rng.choice(PURPOSES)
+            if fund == directed_fund and children and rng.random() < 0.3:
+                child, name = rng.choice(children)
+                purpose = f"资助{name}上学"
             rows.append((did, donor, on.isoformat(), "cash", rng.choice(("cash", "cash", "wechat", "alipay", "bank")),
-                         amount, fund, rng.choice(PURPOSES), code, at, actor.id, at, actor.id))
+                         amount, fund, purpose, code, at, actor.id, at, actor.id, child))
         else:
             total = 0
             for n in range(1, rng.randint(1, 3) + 1):
@@ -298,10 +308,12 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
                 value = qty * price if priced else None
                 total += value or 0
                 lines.append((new_id_seeded(rng), did, n, item, str(qty), unit, price if priced else None, value))
-            rows.append((did, donor, on.isoformat(), "goods", None, total, fund, "", code, at, actor.id, at, actor.id))
+            rows.append((did, donor, on.isoformat(), "goods", None, total, fund, "", code, at, actor.id, at, actor.id,
+                         None))
     c.executemany(
         "INSERT INTO donations(id, donor_id, donated_on, kind, method, amount_fen, fund_id, purpose,"
-        " station_code, created_at, created_by, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " station_code, created_at, created_by, updated_at, updated_by, recipient_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     c.executemany(
