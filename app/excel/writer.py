@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,6 +38,10 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 KINDS = ("text", "int", "money", "date", "datetime", "value")
+#: The height of an empty row (Excel's 15 pt; LibreOffice's is less) and of what an A4 landscape
+#: page prints between the margins, for placing charts so that none is cut by a page break.
+ROW_CM = 0.53
+CHART_PAGE_CM = 14.5  # 21 cm less margins, header and footer (LibreOffice prints them inside)
 #: How many rows are read before the column widths are fixed (widths precede rows in the file).
 WIDTH_SAMPLE = 200
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -311,10 +317,12 @@ def _chart_sheet(wb: Any, report: Report, charts: Sequence[Chart],
     ws = wb.create_sheet("图表")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_margins.top = 0.8
+    ws.page_margins.bottom = 0.7
     ws.oddHeader.left.text = _header_footer_text(report.station)
     ws.oddHeader.center.text = _header_footer_text(report.title)
     ws.oddHeader.right.text = _header_footer_text(f"统计期间：{report.period_text}")
-    row = 1
+    row, used = 1, 0.0  # the next free row; centimetres used on the current printed page
     for chart in charts:
         data_ws, columns, n = sheets[sheet_name(chart.table) if chart.table else ""]
         if n == 0:
@@ -327,6 +335,7 @@ def _chart_sheet(wb: Any, report: Report, charts: Sequence[Chart],
         c.y_axis.numFmt = MONEY_FORMAT if columns[chart.values[0]].kind == "money" else "General"
         c.y_axis.majorGridlines = c.y_axis.majorGridlines  # keep the default grid lines
         c.y_axis.delete = False
+        c.y_axis.scaling.min = 0  # bars start at zero, or their lengths lie
         c.x_axis.delete = False
         c.height = 9.5 if chart.kind == "col" else max(6.0, 2.5 + 0.75 * n * len(chart.values))
         c.width = 24
@@ -339,8 +348,13 @@ def _chart_sheet(wb: Any, report: Report, charts: Sequence[Chart],
         c.set_categories(Reference(data_ws, min_col=chart.labels + 1, min_row=2, max_row=n + 1))
         if chart.kind == "bar":
             c.x_axis.scaling.orientation = "maxMin"  # first record on top, as in the table
+        if used and used + c.height > CHART_PAGE_CM:  # a chart is never cut in two when printed
+            ws.row_breaks.append(Break(id=row - 1))
+            used = 0.0
         ws.add_chart(c, f"A{row}")
-        row += int(c.height / 0.5) + 2  # a row is about half a centimetre
+        rows = math.ceil(c.height / ROW_CM) + 1
+        row += rows
+        used += rows * ROW_CM
 
 
 def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Sequence[Any]],

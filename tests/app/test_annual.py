@@ -163,6 +163,23 @@ def test_writer_tables_and_charts_are_checked(tmp_path):
     assert not (tmp_path / "a.xlsx").exists()
 
 
+def test_charts_are_never_cut_by_a_printed_page_and_bars_start_at_zero(tmp_path):
+    from app.excel.writer import CHART_PAGE_CM, ROW_CM
+
+    cols = [Column("村"), Column("金额", "money", total=True)]
+    rows = [[f"{i}村", 350_000_000 + i * 1_000_00] for i in range(12)]
+    charts = [Chart(f"图{i}", 0, (1,), kind="bar" if i % 2 else "col") for i in range(4)]
+    write_table(tmp_path / "c.xlsx", Report("t", "s"), cols, rows, charts=charts)
+    ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["图表"]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a break after row `id`
+    assert breaks, "four charts do not fit on one page"
+    placed = sorted((c.anchor._from.row, c.height) for c in ws._charts)  # 0-based anchor rows
+    for start, height in placed:
+        page_top = max([b for b in breaks if b <= start], default=0)
+        assert (start - page_top) * ROW_CM + height <= CHART_PAGE_CM + 0.01  # fits on its page
+    assert all(c.y_axis.scaling.min == 0 for c in ws._charts)  # 3,500,000 and 3,511,000 look alike
+
+
 def test_a_folder_given_as_the_file_is_refused(tmp_path):
     from app.errors import InputError
     from app.safe_write import write_bytes
