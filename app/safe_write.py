@@ -25,21 +25,33 @@ def write_file(path: str | Path, write: Callable[[Path], object], *, example: st
     tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}{target.suffix}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb"):  # can a file be made here at all? Know before the work, not after it
+            pass
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
         _discard(tmp)
-        if exc.errno == errno.ENOSPC:
-            raise DataError("disk_full", f"磁盘或U盘已满，无法写入 {target}", path=str(target)) from exc
-        if isinstance(exc, PermissionError):
-            raise DataError("cannot_write", f"无法写入 {target}：文件可能正在其他程序中打开，"
-                            "或者没有写入权限。请关闭它后重试。", path=str(target)) from exc
-        raise DataError("cannot_write", f"无法写入文件 {target}：{exc.strerror or exc}",
+        raise DataError("disk_full" if exc.errno == errno.ENOSPC else "cannot_write", _why(exc, target),
                         path=str(target)) from exc
     except BaseException:
         _discard(tmp)
         raise
     return target
+
+
+def _why(exc: OSError, target: Path) -> str:
+    """A plain Chinese reason for a file that could not be written (the system's words are English)."""
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘或U盘已满，无法写入 {target}。请删掉一些文件，或换一个位置保存。"
+    if exc.errno == errno.EROFS:
+        return f"{target.parent} 只能读、不能写（U盘的写保护开关打开了？光盘？），请换一个位置保存。"
+    if isinstance(exc, PermissionError):
+        return (f"无法写入 {target}：文件可能正在其他程序（Excel、WPS）中打开，或者没有写入权限。"
+                "请关闭它后重试，或换一个位置保存。")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"无法在 {target.parent} 建立文件：这个文件夹不存在或不能写入，请换一个位置保存。"
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return f"无法写入文件 {target}，请换一个位置保存（系统错误 {code or exc.errno}）。"
 
 
 def refuse_folder(path: Path, example: str = "报表.xlsx") -> None:

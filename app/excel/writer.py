@@ -277,7 +277,12 @@ def _write(tmp: Path, target: Path, report: Report, columns: Sequence[Column], r
         _chart_sheet(wb, report, charts, sheets)
     last = n + 1 + (1 if any(c.total for c in columns) else 0)
     _about_sheet(wb, report, n, columns, total_map, last, extra)
-    wb.save(tmp)
+    try:
+        wb.save(tmp)
+    except BaseException:  # a full disk while saving: close the streams so nothing is left behind
+        for sheet in wb.worksheets:
+            _abandon(sheet)
+        raise
     if progress is not None:
         progress(n, max(expected, n))
     money = {name: frozenset(c.header for c in cols if c.total and c.kind == "money")

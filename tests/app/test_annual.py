@@ -193,3 +193,52 @@ def test_a_folder_given_as_the_file_is_refused(tmp_path):
         write_bytes(folder, b"%PDF-1.4 ...")
     assert str(folder / "文件.pdf") in exc.value.message
     assert list(tmp_path.iterdir()) == [folder] and not list(folder.iterdir())  # nothing beside or inside
+
+
+def test_a_place_that_cannot_be_written_says_so_in_chinese_before_the_work(tmp_path, monkeypatch):
+    """A write-protected USB stick: refused at once with a plain reason, no file, no work done."""
+    import errno
+
+    from app import safe_write
+    from app.errors import DataError
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(safe_write, "open", read_only, raising=False)
+    rows_read = []
+
+    def rows():
+        rows_read.append(1)
+        yield ["甲", 100]
+
+    with pytest.raises(DataError) as err:
+        write_table(tmp_path / "r.xlsx", Report("t", "s"), [Column("名称"), Column("金额", "money")], rows())
+    assert "只能读" in err.value.message and "Read-only" not in err.value.message
+    assert rows_read == [] and list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_while_saving_leaves_no_file_and_no_stray_streams(tmp_path, monkeypatch):
+    import errno
+    import gc
+    import sys
+
+    from openpyxl import Workbook
+
+    from app.errors import DataError
+
+    def full(self, filename):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    stray = []
+    monkeypatch.setattr(sys, "unraisablehook", stray.append)  # where 'Exception ignored in …' goes
+    with pytest.raises(DataError) as err:
+        write_table(tmp_path / "f.xlsx", Report("t", "s"), [Column("名称")], [["甲"]])
+    assert err.value.reason == "disk_full" and "已满" in err.value.message
+    assert list(tmp_path.iterdir()) == []
+    del err  # its traceback holds the workbook; let it go, as the program does
+    gc.collect()
+    assert stray == []  # no 'Exception ignored in <generator …>' on the screen
