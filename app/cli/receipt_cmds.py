@@ -101,11 +101,11 @@ def parse_date(text: str | None, what: str = "日期") -> dt.date | None:
     s = text.strip()
     m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s) or \
         re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
-    try:
-        if m:
+    if m:
+        try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
+        except ValueError:
+            raise InputError("bad_date", f"{what}没有这一天：{text}（月份 1–12，日子不超过当月天数）") from None
     raise InputError("bad_date", f"{what}应写成 YYYY-MM-DD：{text}")
 
 

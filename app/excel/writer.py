@@ -505,7 +505,11 @@ def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], tot
         kind = next(c.kind for c in columns if c.header == header)
         lines.append((f"合计：{header}", Fen(fen) if kind == "money" else fen))
     lines.extend(report.notes)
-    layout = f"第一张表“{sheet_name(report.sheet or report.title)}”：第 1 行是表头，第 2–{n + 1} 行每行一条记录"
+    first = f"第一张表“{sheet_name(report.sheet or report.title)}”：第 1 行是表头，"
+    if n:
+        layout = first + ("第 2 行是唯一的一条记录" if n == 1 else f"第 2–{n + 1} 行每行一条记录")
+    else:
+        layout = first + "本期没有记录"
     if totals:
         layout += f"，第 {last_row} 行是合计"
     lines.append(("表格说明", layout + "。可直接排序、筛选。"))

@@ -232,6 +232,9 @@ def test_bad_dates_refused_with_one_json_object(db, book, tmp_path, capsys, kind
     code, stdout, _ = run(capsys, "--db", db.path, "export", kind, "-o", out, "--from", "2024-13-01", "--json")
     assert code != 0 and len(stdout.strip().splitlines()) == 1
     assert json.loads(stdout)["reason"] == "bad_date" and not out.exists()
+    assert "没有这一天" in json.loads(stdout)["error"]  # 2024-13-01 is written right but does not exist
+    code, stdout, _ = run(capsys, "--db", db.path, "export", kind, "-o", out, "--from", "1 May", "--json")
+    assert code == 1 and "YYYY-MM-DD" in json.loads(stdout)["error"]
     code, stdout, _ = run(capsys, "--db", db.path, "export", kind, "-o", out, "--from", "2024-05-01",
                           "--to", "2024-04-01", "--json")
     assert code != 0 and "error" in json.loads(stdout) and not out.exists()
@@ -257,6 +260,8 @@ def test_empty_station_exports_have_zero_totals(db, tmp_path, capsys):
     for kind in ("donations", "disbursements", "notice"):
         result = export(capsys, db, kind, tmp_path / f"{kind}.xlsx")
         assert result["rows"] == 0 and set(result["totals"].values()) == {0}
+        layout = about(openpyxl.load_workbook(tmp_path / f"{kind}.xlsx"))["表格说明"]
+        assert "本期没有记录" in layout and "第 2–1" not in layout and "第 2 行是合计" in layout
 
 
 def test_writer_in_total_leaves_rows_out_of_the_total_only(tmp_path):

@@ -50,6 +50,8 @@ def set_dates(p, start, stop):
     ("上月", dt.date(2024, 1, 10), (dt.date(2023, 12, 1), dt.date(2023, 12, 31))),
     ("本季度", dt.date(2024, 11, 30), (dt.date(2024, 10, 1), dt.date(2024, 12, 31))),
     ("本季度", dt.date(2024, 5, 1), (dt.date(2024, 4, 1), dt.date(2024, 6, 30))),
+    ("上季度", dt.date(2024, 5, 1), (dt.date(2024, 1, 1), dt.date(2024, 3, 31))),
+    ("上季度", dt.date(2024, 2, 29), (dt.date(2023, 10, 1), dt.date(2023, 12, 31))),
     ("全部", dt.date(2024, 5, 6), (None, None)),
 ])
 def test_preset_periods(name, today, expected):
@@ -222,6 +224,38 @@ def test_bad_period_is_refused_with_a_message(qtbot, page, tmp_path):
     set_dates(page, dt.date(2024, 5, 1), dt.date(2024, 4, 1))
     assert page.export(str(tmp_path / "x.xlsx")) is None
     assert "晚于" in page.message.text() and not (tmp_path / "x.xlsx").exists()
+    page.date_to.setDate(QDate(2024, 6, 1))  # put right: the old refusal goes
+    assert page.message.text() == ""
+
+
+def test_the_annual_report_takes_the_year_and_the_charts_follow_it(qtbot, page, db):
+    set_preset(page, "上月")
+    page.choose("monthly")
+    assert not page.preset.isEnabled() and not page.date_from.isEnabled() and page.year.isEnabled()
+    page.year.setValue(2024)
+    settle(qtbot, page)
+    month = page.by_month.data()
+    assert month.labels == tuple(f"{m}月" for m in range(1, 13))  # the whole year, not 上月
+    assert sum(month.series[0].values) == db.scalar(
+        "SELECT sum(amount_fen) FROM donations WHERE status = 'active' AND donated_on LIKE '2024-%'")
+    page.choose("donations")
+    assert page.preset.isEnabled() and page.date_from.isEnabled() and not page.year.isEnabled()
+    settle(qtbot, page)
+    assert page.by_month.data().labels == ("11月",)  # 上月 again
+
+
+def test_the_notice_does_not_change_the_persons_own_mask_choice(qtbot, page):
+    page.choose("donations")
+    assert not page.mask.isChecked()
+    page.choose("notice")
+    assert page.mask.isChecked() and not page.mask.isEnabled()
+    page.choose("disbursements")
+    assert not page.mask.isChecked()  # not carried over from the notice
+    page.mask.click()
+    page.choose("funds")
+    assert not page.mask.isChecked()
+    page.choose("donations")
+    assert page.mask.isChecked()  # the person's own tick comes back
 
 
 def test_charts_follow_the_period(qtbot, page, db):

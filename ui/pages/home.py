@@ -150,7 +150,9 @@ def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
     by_month = ChartData(f"{year}年每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
                          (Series("捐赠收入", tuple(m.received_fen for m in months)),
                           Series("救助支出", tuple(m.aid_fen for m in months))))
-    cats = largest(figures.aid_by_category(db, period), 8)
-    by_category = ChartData(f"{year}年各人员类别救助支出", tuple(c.name for c in cats),
+    every = figures.aid_by_category(db, period)
+    cats = largest(every, 8)
+    more = f"（前 {len(cats)} 个，共 {len(every)} 个）" if len(every) > len(cats) else ""
+    by_category = ChartData(f"{year}年各人员类别救助支出{more}", tuple(c.name for c in cats),
                             (Series("救助支出", tuple(c.total_fen for c in cats)),))
     return by_month, by_category

@@ -45,7 +45,7 @@ from ui.pages.home import largest
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.worker import Job, run_job
 
-PRESETS = ("今年", "去年", "本月", "上月", "本季度", "全部", "自定义")
+PRESETS = ("今年", "去年", "本月", "上月", "本季度", "上季度", "全部", "自定义")
 BREAKDOWNS = ("按基金", "按救助项目", "按人员类别", "按村（社区）")
 
 
@@ -61,8 +61,11 @@ def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
             first = (first - dt.timedelta(days=1)).replace(day=1)
         nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return first, nxt - dt.timedelta(days=1)
-    if name == "本季度":
+    if name in ("本季度", "上季度"):
         first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        if name == "上季度":
+            before = first - dt.timedelta(days=1)
+            first = before.replace(month=(before.month - 1) // 3 * 3 + 1, day=1)
         nxt = first.replace(year=first.year + 1, month=1) if first.month == 10 else first.replace(month=first.month + 3)
         return first, nxt - dt.timedelta(days=1)
     return None, None
@@ -97,6 +100,7 @@ class ReportsPage(QWidget):
         self.year.setValue(today().year)
         self.year.setSuffix(self.tr(" 年"))
         self.year.setAccessibleName(self.tr("年度报表的年份"))
+        self.year.valueChanged.connect(self._year_changed)
         self.year_label = QLabel(self.tr("年度："))
         row.addWidget(self.preset)
         row.addWidget(QLabel(self.tr("从")))
@@ -128,6 +132,8 @@ class ReportsPage(QWidget):
         grid.addWidget(self.help, rows, 0, 1, 3)
         options = QHBoxLayout()
         self.mask = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
+        self._mask_wanted = False  # the person's own choice, kept while a report fixes the box
+        self.mask.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
         self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
@@ -191,25 +197,44 @@ class ReportsPage(QWidget):
 
     # ---------- period ----------
     def _preset_chosen(self) -> None:
+        self._forget_failure()
         name = PRESETS[self.preset.currentIndex()]
-        if name == "自定义":  # keep the dates shown, and let the person change them
-            for edit in (self.date_from, self.date_to):
-                edit.setEnabled(True)
-            self._chart_timer.start()
-            return
-        start, stop = preset_dates(name, self.today())
-        everything = start is None
-        for edit, value in ((self.date_from, start), (self.date_to, stop)):
-            edit.blockSignals(True)
-            if value is not None:
-                edit.setDate(QDate(value.year, value.month, value.day))
-            edit.setEnabled(not everything)
-            edit.blockSignals(False)
-        if start is not None:
-            self.year.setValue(start.year)
+        if name != "自定义":  # 自定义 keeps the dates shown, for the person to change
+            start, stop = preset_dates(name, self.today())
+            for edit, value in ((self.date_from, start), (self.date_to, stop)):
+                if value is not None:
+                    edit.blockSignals(True)
+                    edit.setDate(QDate(value.year, value.month, value.day))
+                    edit.blockSignals(False)
+            if start is not None:
+                self.year.blockSignals(True)
+                self.year.setValue(start.year)
+                self.year.blockSignals(False)
+        self._enable_period()
         self._chart_timer.start()
 
+    def _enable_period(self) -> None:
+        """A yearly report takes the year box only; 全部 has no dates to edit."""
+        yearly = self.kind().covers == "year"
+        self.preset.setEnabled(not yearly)
+        dates = not yearly and PRESETS[self.preset.currentIndex()] != "全部"
+        for edit in (self.date_from, self.date_to):
+            edit.setEnabled(dates)
+        self.year.setEnabled(yearly)
+        self.year_label.setEnabled(yearly)
+
+    def _year_changed(self) -> None:
+        self._forget_failure()
+        if self.kind().covers == "year":
+            self._chart_timer.start()
+
+    def _forget_failure(self) -> None:
+        """A refusal is about the choice that was made; once the choice changes it is old news."""
+        if isinstance(self.last_result, BaseException):
+            self._show_done(None)
+
     def _dates_edited(self) -> None:
+        self._forget_failure()
         if PRESETS[self.preset.currentIndex()] != "自定义":
             self.preset.blockSignals(True)
             self.preset.setCurrentIndex(PRESETS.index("自定义"))
@@ -222,6 +247,13 @@ class ReportsPage(QWidget):
             return Period()
         return Period(self.date_from.date().toPython(), self.date_to.date().toPython())  # type: ignore[arg-type]
 
+    def chart_period(self) -> Period:
+        """What the charts show: the year of a yearly report, else the chosen period."""
+        if self.kind().covers == "year":
+            year = self.year.value()
+            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return self.period()
+
     # ---------- report choice ----------
     def kind(self) -> ReportKind:
         return self.kinds[max(self.kind_buttons.checkedId(), 0)]
@@ -230,15 +262,17 @@ class ReportsPage(QWidget):
         self.kind_buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
 
     def _kind_changed(self) -> None:
+        self._forget_failure()
         kind = self.kind()
         self.help.setText(kind.help)
         self.mask.setEnabled(kind.maskable)
-        if not kind.maskable:
-            self.mask.setChecked(kind.always_masked)  # ticked and fixed for the notice, off where no names
+        # Ticked and fixed for the notice, off where there are no names, else the person's choice.
+        self.mask.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
         self.as_pdf.setVisible(".pdf" in kind.suffixes)
-        yearly = kind.covers == "year"
-        self.year.setEnabled(yearly)
-        self.year_label.setEnabled(yearly)
+        was_yearly = not self.preset.isEnabled()
+        self._enable_period()
+        if was_yearly != (kind.covers == "year"):
+            self._chart_timer.start()  # the charts follow the year box, or the period again
 
     def request(self, path: Path) -> Request:
         """What to export; a yearly report ignores the dates (so dates in the wrong order don't stop it)."""
@@ -351,7 +385,7 @@ class ReportsPage(QWidget):
             self._chart_wanted = True
             return
         try:
-            period = self.period()
+            period = self.chart_period()
         except CharityDeskError as exc:
             self.summary.setText(exc.message)
             self.by_month.set_data(None)
@@ -374,7 +408,7 @@ class ReportsPage(QWidget):
         if self._again():  # the person chose another period meanwhile: these figures are for the old one
             return
         text, month, part, first_last = figures
-        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部":
+        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部" and self.preset.isEnabled():
             # The greyed dates show what 全部 covers, and are where 自定义 starts from.
             for edit, day in zip((self.date_from, self.date_to), first_last, strict=True):
                 edit.blockSignals(True)
