@@ -3,7 +3,8 @@
 The same rows as the Excel notice (`public_notice.iter_rows`: every name and ID
 masked, free text left out), on landscape A4 so the nine columns keep an
 11-point type that reads from a metre away. Every page carries the title, the
-station, the period, 第 X 页 共 Y 页 and the table header; the last page closes
+period's totals (a page posted alone still says them), the station, the period,
+第 X 页 共 Y 页 and the table header; the last page closes
 with 收入合计 / 支出合计 (from `public_notice.summary`), a line on masking and
 the 公示期, the 制表 date and a circle for the seal. An empty period prints
 本期无收支 with zero totals.
@@ -38,7 +39,7 @@ __all__ = ["Cancelled", "NoticeResult", "page_sizes", "write_notice_pdf"]
 PAGE = (A4[1], A4[0])  # landscape: nine columns at a size read from a metre away
 MARGIN_X = 12 * MM
 MARGIN_Y = 10 * MM
-HEAD_H = 24 * MM
+HEAD_H = 32 * MM  # title, the period's totals, the station/period/page line
 COLHEAD_H = 9 * MM
 ROW_H = 8 * MM
 FOOT_H = 7 * MM
@@ -82,6 +83,7 @@ class _Head:
     organisation: str  # who seals it
     period: str
     made_on: str  # YYYY-MM-DD
+    totals: str  # 本期收入 12 笔 ¥3,400.00　支出 8 人次 ¥1,600.00: on every page, for a page posted alone
 
 
 def _body() -> Box:
@@ -110,6 +112,8 @@ def _header(pen: draw.Pen, h: _Head, box: Box, page: int, pages: int) -> None:
     w = draw.width(TITLE, TITLE_SIZE) / 2 + 6
     c.setLineWidth(0.7)
     c.lines([(box.cx - w, y - 5, box.cx + w, y - 5), (box.cx - w, y - 7.5, box.cx + w, y - 7.5)])
+    pen.flush()
+    draw.bold(c, h.totals, box.cx, box.y + 5 + TEXT * 1.9, TEXT + 1, align="center")
     y = box.y + 5
     part = box.w / 3
     pen.fit(f"公示单位：{h.station}", box.x, y, part * 1.2 - 6, TEXT)
@@ -195,8 +199,10 @@ def write_notice_pdf(db: Database, path: str | Path, period: Period | None = Non
     period = period or Period()
     s = summary(db, period)
     st = station.get_station(db)
+    totals = (f"本期收入 {s['donations']:,} 笔　¥{format_fen(s['in_fen'])}　　"
+              f"支出 {s['aid_lines']:,} 人次　¥{format_fen(s['out_fen'])}")
     h = _Head(station=station_text(db), organisation=st.organisation or st.name, period=period.text or "全部",
-              made_on=(today or dt.date.today()).isoformat())
+              made_on=(today or dt.date.today()).isoformat(), totals=totals)
     sizes = page_sizes(s["donations"] + s["aid_lines"])
 
     def write(tmp: Path) -> None:

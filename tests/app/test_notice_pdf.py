@@ -182,7 +182,7 @@ def test_only_the_embedded_font(db, book, tmp_path):
 
 def test_many_rows_page_with_headers_on_every_page(many, tmp_path):
     db = many
-    gifts, _, aided, _ = db_sums(db)
+    gifts, fen_in, aided, fen_out = db_sums(db)
     total = gifts + aided
     path = tmp_path / "公示.pdf"
     seen = []
@@ -196,6 +196,9 @@ def test_many_rows_page_with_headers_on_every_page(many, tmp_path):
         for head in ("日期", "收支", "身份证号", "基金 / 项目", "收入（元）", "支出（元）"):
             assert head in text, (i, head)
         assert f"第{i}页共{n}页" in squeeze(text)
+        # the period's totals on every page: a page posted alone still says them
+        assert squeeze(f"本期收入 {gifts:,} 笔 ¥{format_fen(fen_in)} 支出 {aided:,} 人次 ¥{format_fen(fen_out)}") \
+            in squeeze(text)
         assert ("收入合计" in text) == (i == n)
         assert ("（接下页）" in text) == (i != n)
     rows = all_rows(path)

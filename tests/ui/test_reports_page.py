@@ -151,6 +151,7 @@ def test_notice_as_pdf(qtbot, page, tmp_path):
     qtbot.waitUntil(lambda: page.export_job is None, timeout=15000)
     assert isinstance(page.last_result, dict), page.last_result
     assert page.last_result["format"] == "pdf" and out.read_bytes()[:5] == b"%PDF-"
+    assert f"{page.last_result['pages']} 页" in page.message.text()  # a 300-page poster is no surprise
 
 
 def test_cancel_stops_the_export_and_leaves_no_file(qtbot, page, tmp_path, monkeypatch):

@@ -367,8 +367,8 @@ class ReportsPage(QWidget):
             self.message.setText(self.tr("导出失败：%s") % text)
         else:
             self.message.setStyleSheet("color: #1e6b30;")
-            self.message.setText(self.tr("已导出%s（%s 行）：%s") % (
-                KINDS[result["kind"]].title, f"{result.get('rows', 0):,}", result["path"]))
+            size = f"{result.get('rows', 0):,} 行" + (f"，{result['pages']:,} 页" if "pages" in result else "")
+            self.message.setText(self.tr("已导出%s（%s）：%s") % (KINDS[result["kind"]].title, size, result["path"]))
 
     def _open(self, *, folder: bool) -> None:
         if isinstance(self.last_result, dict):
