@@ -27,6 +27,10 @@ from app.ids import new_id
 METHODS = ("cash", "bank", "wechat", "alipay")
 METHOD_NAMES = {"cash": "现金", "bank": "银行转账", "wechat": "微信", "alipay": "支付宝"}
 EARLIEST = dt.date(1990, 1, 1)
+#: A directed gift (定向捐赠) may only be spent where the donor said: for a programme, for one
+#: person, or into a directed fund. SQL on `donations d`, shared by every report that counts them.
+DIRECTED_SQL = ("(d.programme_id IS NOT NULL OR d.recipient_id IS NOT NULL"
+                " OR d.fund_id IN (SELECT id FROM funds WHERE kind = 'directed'))")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 sys.path.insert(0, sys.argv[3])
 db_path, out = sys.argv[1], sys.argv[2]
+from app.donations import DIRECTED_SQL
 from app.reports.donation_ledger import _SQL, COLUMNS
 conn = sqlite3.connect(db_path)
 wb = Workbook(write_only=True)
@@ -43,12 +44,13 @@ ws.append([c.header for c in COLUMNS])
 total = 0
 n = 0
 for (on, kind, method, amount, purpose, status, void_reason, donor, donor_kind, fund, operator,
-     programme, recipient, receipt, items) in conn.execute(_SQL.format(where="")):
+     programme, recipient, receipt, items, directed) in conn.execute(_SQL.format(where="", directed=DIRECTED_SQL)):
     d = WriteOnlyCell(ws, dt.date.fromisoformat(on)); d.number_format = "yyyy-mm-dd"
     m = WriteOnlyCell(ws, amount / 100); m.number_format = "#,##0.00"
     if status == "active":
         total += amount
-    ws.append([d, receipt, donor, donor_kind, method or "物资", m, items, fund, purpose or None, operator,
+    ws.append([d, receipt, donor, donor_kind, method or "物资", m, items, fund, "定向" if directed else None,
+               purpose or None, operator,
                "作废" if status == "voided" else None, void_reason or None])
     n += 1
 t = WriteOnlyCell(ws, total / 100); t.number_format = "#,##0.00"; t.font = Font(bold=True)

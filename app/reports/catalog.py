@@ -113,7 +113,7 @@ def _notice(db: Database, req: Request, progress: Progress, cancelled: Cancelled
 
 
 KINDS: dict[str, ReportKind] = {k.key: k for k in (
-    ReportKind("donations", "捐赠台账", "每笔捐赠一行：日期、收据编号、捐赠人、金额、基金、定向用途、经办人；"
+    ReportKind("donations", "捐赠台账", "每笔捐赠一行：日期、收据编号、捐赠人、金额、基金、是否定向、用途、经办人；"
                "作废的列出但不计入合计", "range", True, (".xlsx",), _donations),
     ReportKind("disbursements", "发放台账", "每条发放明细一行：日期、项目、姓名、身份证号、金额、领取状态；"
                "冲销和未领取的列出但不计入合计", "range", True, (".xlsx",), _disbursements),

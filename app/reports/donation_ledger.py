@@ -1,7 +1,8 @@
 """捐赠台账: the donation ledger, one row per donation, voided ones listed but not counted.
 
 Columns: date, receipt number, donor, kind (现金/物资) and method, amount, fund,
-designation (定向: programme, recipient or stated purpose), operator, 作废.
+定向 (for a programme or a person, or into a directed fund: `app.donations.DIRECTED_SQL`),
+用途 (the programme, the recipient, the stated purpose), operator, 作废.
 Rows stream from one SQL query in date order; the 合计 row and the figures on
 the 说明 sheet leave voided donations out, as the fund balances do. With
 `mask`, persons' names (donor and designated recipient) are masked, the
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.donations import METHOD_NAMES
+from app.donations import DIRECTED_SQL, METHOD_NAMES
 from app.donors import KIND_NAMES as DONOR_KIND_NAMES
 from app.excel import Column, Report, Written, write_table
 from app.masking import mask_donor, mask_name
@@ -32,7 +33,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("金额（元）", "money", total=True),
     Column("物资明细"),
     Column("基金"),
-    Column("定向用途"),
+    Column("定向", width=6),
+    Column("用途"),
     Column("经办人", width=10),
     Column("作废", width=6),
     Column("作废原因"),
@@ -47,7 +49,8 @@ SELECT d.donated_on, d.kind, d.method, d.amount_fen, d.purpose, d.status, d.void
        CASE WHEN d.kind = 'goods' THEN
          (SELECT group_concat(g.item || ' ' || g.quantity || g.unit, '、')
             FROM (SELECT item, quantity, unit FROM goods_lines WHERE donation_id = d.id ORDER BY line_no) g)
-       END
+       END,
+       {directed}
   FROM donations d
   JOIN donors dn ON dn.id = d.donor_id
   JOIN funds f ON f.id = d.fund_id
@@ -74,17 +77,17 @@ def iter_rows(db: Database, period: Period, *, mask: bool = False) -> Iterator[l
     """The ledger's rows in `COLUMNS` order, straight off the cursor."""
     terms, params = period.where("d.donated_on")
     where = f"WHERE {' AND '.join(terms)}" if terms else ""
-    cur = db.execute(_SQL.format(where=where), params)
+    cur = db.execute(_SQL.format(where=where, directed=DIRECTED_SQL), params)
     cur.row_factory = None  # plain tuples
     methods = METHOD_NAMES
     donor_kinds = DONOR_KIND_NAMES
     for (on, kind, method, amount, purpose, status, void_reason, donor, donor_kind, fund, operator,
-         programme, recipient, receipt, items) in cur:
+         programme, recipient, receipt, items, directed) in cur:
         if mask:
             donor = mask_donor(donor, donor_kind)
         yield [on, receipt, donor, donor_kinds.get(donor_kind, donor_kind),
                methods.get(method, method) if kind == "cash" else "物资",
-               amount, items, fund,
+               amount, items, fund, "定向" if directed else None,
                _designation(programme, recipient, purpose, mask) if (programme or recipient or purpose) else None,
                operator, "作废" if status == "voided" else None, None if mask else void_reason or None]
 

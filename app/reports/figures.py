@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db import Database
+from app.donations import DIRECTED_SQL
 from app.eligibility import MONEY_STATUSES
 from app.reports.period import Period
 
@@ -126,8 +127,8 @@ def by_month(db: Database, period: Period) -> list[MonthRow]:
         f"SELECT {_key_sql('donated_on', bs)} AS k, count(*),"
         " COALESCE(sum(CASE WHEN kind = 'cash' THEN amount_fen END), 0),"
         " COALESCE(sum(CASE WHEN kind = 'goods' THEN amount_fen END), 0),"
-        " COALESCE(sum(CASE WHEN programme_id IS NOT NULL OR recipient_id IS NOT NULL THEN amount_fen END), 0)"
-        f" FROM donations WHERE status = 'active'{where} GROUP BY k", params)}
+        f" COALESCE(sum(CASE WHEN {DIRECTED_SQL} THEN amount_fen END), 0)"
+        f" FROM donations d WHERE status = 'active'{where} GROUP BY k", params)}
     where, params = _where(period, "x.distributed_on")
     aid = {r[0]: r[1:] for r in db.query(
         f"SELECT {_key_sql('x.distributed_on', bs)} AS k, count(*), COALESCE(sum(b.amount_fen), 0)"

@@ -5,7 +5,9 @@ received and less everything paid out before the period starts; received counts
 valid (not voided) donations dated in the period, paid out counts the active
 (not reversed) money-out rows dated in it, exactly as the `fund_balances` view
 does for all time. Rows run 非定向, then 冠名基金, then 定向 funds, which a
-column 类型 names; 其中定向捐赠 shows money given for a programme or a person.
+column 类型 names; 其中定向捐赠 shows money given for a programme or a person or into a
+directed fund (`app.donations.DIRECTED_SQL`). Donated goods count at their value; two columns
+say how much of the income, and of the balance, is goods rather than money.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
+from app.donations import DIRECTED_SQL
 from app.excel import Column, Report, Written, write_table
 from app.funds import KIND_NAMES
 from app.reports.period import Period, station_text
@@ -25,15 +28,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("类型", width=10),
     Column("期初余额（元）", "money", total=True),
     Column("本期收入（元）", "money", total=True),
+    Column("其中物资折价（元）", "money", total=True),
     Column("其中定向捐赠（元）", "money", total=True),
     Column("本期支出（元）", "money", total=True),
     Column("期末余额（元）", "money", total=True),
+    Column("余额中的物资折价（元）", "money", total=True),
     Column("捐赠笔数", "int", total=True),
     Column("状态", width=8),
 )
 _ORDER = {"general": 0, "named": 1, "directed": 2}
 
-_SQL = """
+_SQL = f"""
 SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
        COALESCE((SELECT sum(d.amount_fen) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on < :start), 0) AS received_before,
@@ -43,7 +48,11 @@ SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
                    AND d.donated_on >= :start AND d.donated_on < :stop), 0) AS received,
        COALESCE((SELECT sum(d.amount_fen) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on >= :start AND d.donated_on < :stop
-                   AND (d.programme_id IS NOT NULL OR d.recipient_id IS NOT NULL)), 0) AS directed,
+                   AND {DIRECTED_SQL}), 0) AS directed,
+       COALESCE((SELECT sum(d.amount_fen) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
+                   AND d.donated_on >= :start AND d.donated_on < :stop AND d.kind = 'goods'), 0) AS goods,
+       COALESCE((SELECT sum(d.amount_fen) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
+                   AND d.donated_on < :stop AND d.kind = 'goods'), 0) AS goods_to_date,
        (SELECT count(*) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on >= :start AND d.donated_on < :stop) AS gifts,
        COALESCE((SELECT sum(o.amount_fen) FROM fund_outflows o WHERE o.fund_id = f.id AND o.status = 'active'
@@ -61,6 +70,7 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
         opening = r["opening_fen"] + r["received_before"] - r["paid_before"]
         out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "status": r["status"],
                     "opening_fen": opening, "received_fen": r["received"], "directed_fen": r["directed"],
+                    "goods_fen": r["goods"], "goods_to_date_fen": r["goods_to_date"],
                     "paid_fen": r["paid"], "closing_fen": opening + r["received"] - r["paid"],
                     "gifts": r["gifts"]})
     out.sort(key=lambda f: (_ORDER.get(f["kind"], 9), f["name"]))
@@ -70,7 +80,7 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
 def _rows(funds: list[dict[str, Any]]) -> Iterator[list[Any]]:
     for f in funds:
         yield [f["name"], KIND_NAMES.get(f["kind"], f["kind"]), f["opening_fen"], f["received_fen"],
-               f["directed_fen"], f["paid_fen"], f["closing_fen"], f["gifts"],
+               f["goods_fen"], f["directed_fen"], f["paid_fen"], f["closing_fen"], f["goods_to_date_fen"], f["gifts"],
                "已关闭" if f["status"] == "closed" else "使用中"]
 
 
@@ -85,8 +95,9 @@ def export_funds(db: Database, path: str | Path, period: Period | None = None, *
                      "支出只计未冲销的发放。期初余额 = 基金设立时的余额 + 期初之前的收入 − 期初之前的支出。"),
         ("定向资金", "定向基金排在最后（“类型”列为“定向”），只能用于指定用途："
                      f"{len(directed)} 个，期末余额合计 {sum(f['closing_fen'] for f in directed) / 100:,.2f} 元。"
-                     "“其中定向捐赠”是本期指定了项目或受助人的捐赠。"),
-        ("物资", "无法确认价值的物资金额为 0，不计入收入。"),
+                     "“其中定向捐赠”是本期指定了项目或受助人、或捐入定向基金的捐赠。"),
+        ("物资", "捐赠的物资按折价计入收入和余额，“余额中的物资折价”是截至期末收到的物资折价合计，"
+                 "并非可支出的现金：期末余额减去它，约为账上的钱款。无法确认价值的物资金额为 0，不计入收入。"),
     ]
     report = Report(title=TITLE, station=station_text(db), period=period.text, sheet=TITLE, notes=tuple(notes))
     written = write_table(path, report, COLUMNS, _rows(funds), progress=progress, expected_rows=len(funds),

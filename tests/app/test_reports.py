@@ -78,7 +78,8 @@ def test_donation_ledger_lists_voided_but_totals_exclude_them(db, book, tmp_path
     goods = next(r for r in rows if r["捐赠人"] == "东风农资有限公司")
     assert goods["捐赠类型"] == "物资" and goods["物资明细"] == "大米 20袋" and goods["金额（元）"] == 0
     school = rows[-1]
-    assert "欧阳娜娜" in school["定向用途"] and school["基金"] == "助学定向基金"
+    assert "欧阳娜娜" in school["用途"] and school["基金"] == "助学定向基金" and school["定向"] == "定向"
+    assert {r["定向"] for r in rows[:-1]} == {None}  # the rest went to the general and the named fund
     ws = wb.worksheets[0]
     assert ws.cell(2, header.index("金额（元）") + 1).number_format == "#,##0.00"
     assert ws.cell(len(rows) + 2, header.index("金额（元）") + 1).data_type == "n"
@@ -175,6 +176,29 @@ def test_fund_statement_all_time_equals_fund_balances(db, book, tmp_path, capsys
     named = next(f for f in result["funds"] if f["name"] == "东风村冠名基金")
     assert named["paid_fen"] == 200_00 and named["closing_fen"] == 1_000_00 + 200_50 - 200_00
     assert "定向" in about(wb)["定向资金"]
+
+
+def test_fund_statement_says_how_much_is_goods_and_what_is_directed(db, admin, book, tmp_path, capsys):
+    """Goods count at their value: the statement says how much of the income and of the balance is
+    goods, not money to spend. Everything given into a directed fund is 定向."""
+    from app import donations, donors
+    from app.donations import DonationInput, GoodsLine
+
+    general, named, directed = book["funds"]
+    firm = donors.create_donor(db, admin, "enterprise", "红星粮油有限公司")
+    for on, fund in ((dt.date(2024, 2, 2), named), (dt.date(2024, 5, 5), named)):
+        donations.record_donation(db, admin, DonationInput(firm.id, on, method=None, fund_id=fund.id,
+                                  goods=[GoodsLine("食用油", "10", "桶", 120_00)]), today=dt.date(2024, 12, 31))
+    donations.record_donation(db, admin, DonationInput(firm.id, dt.date(2024, 5, 6), amount_fen=80_00, method="bank",
+                              fund_id=directed.id), today=dt.date(2024, 12, 31))
+    result = export(capsys, db, "funds", tmp_path / "f.xlsx", "--from", "2024-04-01", "--to", "2024-06-30")
+    _, _, rows, total = table(tmp_path / "f.xlsx")
+    by = {r["基金"]: r for r in rows}
+    assert by[named.name]["其中物资折价（元）"] == 1200  # May's oil, not February's
+    assert by[named.name]["余额中的物资折价（元）"] == 2400  # both, up to the period's end
+    assert by[directed.name]["其中定向捐赠（元）"] == by[directed.name]["本期收入（元）"] == 300 + 80
+    assert by[general.name]["其中定向捐赠（元）"] == 0
+    assert total["余额中的物资折价（元）"] == 2400 and result["totals"]["其中物资折价（分）"] == 1200_00
 
 
 def test_fund_statement_period_opening_carries_earlier_money(db, book, tmp_path, capsys):
