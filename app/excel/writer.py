@@ -210,6 +210,7 @@ class _Styles:
         self.total_int = make(font=Font(bold=True), border=Border(top=thin))
         self.bold = make(font=Font(bold=True))
         self.left = make(alignment=Alignment(horizontal="left"))
+        self.left_money = make(number_format=MONEY_FORMAT, alignment=Alignment(horizontal="left"))
 
 
 def _cell(ws: Any, value: Any, style: Any) -> Any:
@@ -524,4 +525,5 @@ def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], tot
     ws.column_dimensions["B"].width = min(max(display_width(str(v)) for _, v in lines) + 4, 120)
     for label, value in lines:
         ws.append([_cell(ws, label, styles.bold),
-                   _cell(ws, value / 100, styles.money) if isinstance(value, Fen) else _cell(ws, value, styles.left)])
+                   _cell(ws, value / 100, styles.left_money) if isinstance(value, Fen)
+                   else _cell(ws, value, styles.left)])

@@ -174,10 +174,27 @@ def _fit_lines(fm: QFontMetrics, text: str, width: int, lines: int) -> str:
         while cut < len(rest) and fm.horizontalAdvance(rest[:cut + 1]) <= width:
             cut += 1
         cut = _break_at(rest, cut)
+        if len(out) == lines - 2 and rest[cut:cut + 1] not in _OPENERS:
+            cut = _balanced(fm, rest, width, cut)
         out.append(rest[:cut])
         rest = rest[cut:]
     out.append(_elide(fm, rest, width))
     return "\n".join(out)
+
+
+def _balanced(fm: QFontMetrics, text: str, width: int, cut: int) -> int:
+    """For the last two lines: the break that makes them most even (爱心企业 / 冠名基金, not
+    爱心企业冠名基 / 金), when both halves fit; else `cut`."""
+    if fm.horizontalAdvance(text[cut:]) > width:
+        return cut  # the rest is cut short anyway
+    best, best_w = cut, max(fm.horizontalAdvance(text[:cut]), fm.horizontalAdvance(text[cut:]))
+    for k in range(1, len(text)):
+        if text[k - 1].isascii() and text[k - 1].isalnum() and text[k].isascii() and text[k].isalnum():
+            continue  # never inside a number or a word
+        w = max(fm.horizontalAdvance(text[:k]), fm.horizontalAdvance(text[k:]))
+        if w < best_w:
+            best, best_w = k, w
+    return best
 
 
 class BarChart(QWidget):
@@ -414,8 +431,9 @@ class BarChart(QWidget):
         # Labels under the groups: elide long ones, then show every n-th so none overlap.
         gap = fm.horizontalAdvance("中") * 0.6
         widest = max(fm.horizontalAdvance(t) for t in d.labels)
-        # Short labels such as 10月 are thinned, never cut; long names are cut to four characters.
-        target = min(widest, max(group_w - gap, fm.horizontalAdvance("中中中中")))
+        # Short labels such as 10月 or 2024年10月 are thinned, never cut; long names are cut to four characters.
+        short = widest <= fm.horizontalAdvance("0000年00月")
+        target = widest if short else min(widest, max(group_w - gap, fm.horizontalAdvance("中中中中")))
         stride = max(1, math.ceil((target + gap) / group_w))
         labels: list[tuple[QRectF, str]] = []
         for li in range(0, n, stride):
