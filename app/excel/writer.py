@@ -208,8 +208,8 @@ class _Styles:
         self.total_label = make(font=Font(bold=True), border=Border(top=thin))
         self.total_money = make(font=Font(bold=True), number_format=MONEY_FORMAT, border=Border(top=thin))
         self.total_int = make(font=Font(bold=True), border=Border(top=thin))
-        self.bold = make(font=Font(bold=True))
-        self.left = make(alignment=Alignment(horizontal="left"))
+        self.bold = make(font=Font(bold=True), alignment=Alignment(vertical="top"))
+        self.left = make(alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))
         self.left_money = make(number_format=MONEY_FORMAT, alignment=Alignment(horizontal="left"))
 
 
@@ -522,8 +522,12 @@ def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], tot
         lines.append(("其他工作表" if not summed else "", "、".join(plain) + "：第 1 行是表头，以下每行一项。"))
     lines.append(("生成程序", "CharityDesk 慈善工作站助手"))
     ws.column_dimensions["A"].width = max(display_width(label) for label, _ in lines) + 4
-    ws.column_dimensions["B"].width = min(max(display_width(str(v)) for _, v in lines) + 4, 120)
-    for label, value in lines:
+    width = min(max(display_width(str(v)) for _, v in lines) + 4, 90)  # longer notes wrap
+    ws.column_dimensions["B"].width = width
+    for row, (label, value) in enumerate(lines, start=1):
+        need = math.ceil(display_width(str(value)) / (width - 2))
+        if need > 1:  # a wrapped note gets the rows' height it needs (streamed rows are not measured)
+            ws.row_dimensions[row].height = 15 * need + 2
         ws.append([_cell(ws, label, styles.bold),
                    _cell(ws, value / 100, styles.left_money) if isinstance(value, Fen)
                    else _cell(ws, value, styles.left)])
