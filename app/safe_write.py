@@ -25,8 +25,7 @@ def write_file(path: str | Path, write: Callable[[Path], object], *, example: st
     tmp = target.with_name(f".~{target.stem}-{secrets.token_hex(4)}{target.suffix}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb"):  # can a file be made here at all? Know before the work, not after it
-            pass
+        _probe(target)  # can the file be written at all? Know before the work, not after it
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
@@ -39,16 +38,34 @@ def write_file(path: str | Path, write: Callable[[Path], object], *, example: st
     return target
 
 
+#: Excel and WPS on Windows hold an open file so that it cannot be replaced; elsewhere it can.
+_WINDOWS = os.name == "nt"
+_WRITE_PROTECTED, _SHARING_VIOLATION, _LOCK_VIOLATION = 19, 32, 33  # Windows error numbers
+
+
+def _probe(target: Path) -> None:
+    """Make and remove a file beside the target (the folder takes new files), and on Windows open an
+    existing target for writing without changing it (no program holds it open)."""
+    probe = target.with_name(f".~probe-{secrets.token_hex(4)}")
+    with open(probe, "wb"):
+        pass
+    probe.unlink()
+    if _WINDOWS and target.exists():
+        with open(target, "r+b"):
+            pass
+
+
 def _why(exc: OSError, target: Path) -> str:
     """A plain Chinese reason for a file that could not be written (the system's words are English)."""
+    winerror = getattr(exc, "winerror", None)
     if exc.errno == errno.ENOSPC:
         return f"磁盘或U盘已满，无法写入 {target}。请删掉一些文件，或换一个位置保存。"
-    if exc.errno == errno.EROFS:
+    if exc.errno == errno.EROFS or winerror == _WRITE_PROTECTED:
         return f"{target.parent} 只能读、不能写（U盘的写保护开关打开了？光盘？），请换一个位置保存。"
-    if isinstance(exc, PermissionError):
+    if isinstance(exc, PermissionError) or winerror in (_SHARING_VIOLATION, _LOCK_VIOLATION):
         return (f"无法写入 {target}：文件可能正在其他程序（Excel、WPS）中打开，或者没有写入权限。"
                 "请关闭它后重试，或换一个位置保存。")
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):  # EEXIST: a file named like the folder
         return f"无法在 {target.parent} 建立文件：这个文件夹不存在或不能写入，请换一个位置保存。"
     code = errno.errorcode.get(exc.errno or 0, "")
     return f"无法写入文件 {target}，请换一个位置保存（系统错误 {code or exc.errno}）。"

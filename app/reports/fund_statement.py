@@ -53,6 +53,12 @@ SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
                    AND d.donated_on >= :start AND d.donated_on < :stop AND d.kind = 'goods'), 0) AS goods,
        COALESCE((SELECT sum(d.amount_fen) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on < :stop AND d.kind = 'goods'), 0) AS goods_to_date,
+       COALESCE((SELECT sum(o.amount_fen) FROM fund_outflows o
+                   JOIN disbursements b ON o.source = 'disbursement' AND b.id = o.source_id
+                   JOIN distributions x ON x.id = b.distribution_id
+                   JOIN programmes p ON p.id = x.programme_id
+                  WHERE o.fund_id = f.id AND o.status = 'active' AND o.paid_on < :stop
+                    AND p.kind = 'goods'), 0) AS goods_out_to_date,
        (SELECT count(*) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on >= :start AND d.donated_on < :stop) AS gifts,
        COALESCE((SELECT sum(o.amount_fen) FROM fund_outflows o WHERE o.fund_id = f.id AND o.status = 'active'
@@ -70,7 +76,10 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
         opening = r["opening_fen"] + r["received_before"] - r["paid_before"]
         out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "status": r["status"],
                     "opening_fen": opening, "received_fen": r["received"], "directed_fen": r["directed"],
-                    "goods_fen": r["goods"], "goods_to_date_fen": r["goods_to_date"],
+                    "goods_fen": r["goods"],
+                    # goods received and not yet handed out as goods, within what the fund holds
+                    "goods_to_date_fen": max(0, min(r["goods_to_date"] - r["goods_out_to_date"],
+                                                    opening + r["received"] - r["paid"])),
                     "paid_fen": r["paid"], "closing_fen": opening + r["received"] - r["paid"],
                     "gifts": r["gifts"]})
     out.sort(key=lambda f: (_ORDER.get(f["kind"], 9), f["name"]))
@@ -96,8 +105,9 @@ def export_funds(db: Database, path: str | Path, period: Period | None = None, *
         ("定向资金", "定向基金排在最后（“类型”列为“定向”），只能用于指定用途："
                      f"{len(directed)} 个，期末余额合计 {sum(f['closing_fen'] for f in directed) / 100:,.2f} 元。"
                      "“其中定向捐赠”是本期指定了项目或受助人、或捐入定向基金的捐赠。"),
-        ("物资", "捐赠的物资按折价计入收入和余额，“余额中的物资折价”是截至期末收到的物资折价合计，"
-                 "并非可支出的现金：期末余额减去它，约为账上的钱款。无法确认价值的物资金额为 0，不计入收入。"),
+        ("物资", "捐赠的物资按折价计入收入和余额，发放物资时按折价计入支出。“余额中的物资折价”是截至期末"
+                 "收到而还没有作为物资发出的部分，并非可支出的现金：期末余额减去它，约为账上的钱款。"
+                 "无法确认价值的物资金额为 0，不计入收入。"),
     ]
     report = Report(title=TITLE, station=station_text(db), period=period.text, sheet=TITLE, notes=tuple(notes))
     written = write_table(path, report, COLUMNS, _rows(funds), progress=progress, expected_rows=len(funds),

@@ -3,6 +3,7 @@ every sheet's 合计 agrees with the first sheet's and with the database's own s
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -242,3 +243,43 @@ def test_disk_full_while_saving_leaves_no_file_and_no_stray_streams(tmp_path, mo
     del err  # its traceback holds the workbook; let it go, as the program does
     gc.collect()
     assert stray == []  # no 'Exception ignored in <generator …>' on the screen
+
+
+def test_a_file_open_in_wps_on_windows_is_found_before_the_work(tmp_path, monkeypatch):
+    """On Windows WPS/Excel hold an open file so that it cannot be replaced: the export says so at
+    once, not after writing everything (simulated: the open target refuses writing)."""
+    from app import safe_write
+    from app.errors import DataError
+
+    target = tmp_path / "捐赠台账.xlsx"
+    target.write_bytes(b"yesterday's ledger")
+
+    def held(path, mode="r", *args, **kwargs):
+        if Path(path) == target and "+" in mode:
+            err = PermissionError(13, "The process cannot access the file")
+            err.winerror = 32  # type: ignore[attr-defined]
+            raise err
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(safe_write, "_WINDOWS", True)
+    monkeypatch.setattr(safe_write, "open", held, raising=False)
+    rows_read = []
+
+    def rows():
+        rows_read.append(1)
+        yield ["甲"]
+
+    with pytest.raises(DataError) as err:
+        write_table(target, Report("t", "s"), [Column("名称")], rows())
+    assert "WPS" in err.value.message and rows_read == []
+    assert target.read_bytes() == b"yesterday's ledger" and sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_file_where_the_folder_should_be_is_explained(tmp_path):
+    from app.errors import DataError
+
+    (tmp_path / "报表").write_text("not a folder")
+    with pytest.raises(DataError) as err:
+        write_table(tmp_path / "报表" / "a.xlsx", Report("t", "s"), [Column("名称")], [["甲"]])
+    assert "不能在" in err.value.message or "建立文件" in err.value.message
+    assert "EEXIST" not in err.value.message and "ENOTDIR" not in err.value.message

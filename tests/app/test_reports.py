@@ -191,14 +191,25 @@ def test_fund_statement_says_how_much_is_goods_and_what_is_directed(db, admin, b
                                   goods=[GoodsLine("食用油", "10", "桶", 120_00)]), today=dt.date(2024, 12, 31))
     donations.record_donation(db, admin, DonationInput(firm.id, dt.date(2024, 5, 6), amount_fen=80_00, method="bank",
                               fund_id=directed.id), today=dt.date(2024, 12, 31))
+    # the oil handed out in June as goods packs (100 元 each) leaves the fund's goods, not its money
+    from app import programmes as progs
+    from app.programmes import ProgrammeInput
+
+    pack = progs.create_programme(db, admin, ProgrammeInput("端午送油", named.id, kind="goods", amount_fen=100_00,
+                                                            goods="食用油 1 桶"))
+    distributions.distribute(db, admin, pack.id, dt.date(2024, 6, 10), today=dt.date(2024, 12, 31))
+    handed = db.scalar("SELECT sum(amount_fen) FROM fund_outflows WHERE fund_id = ? AND paid_on = '2024-06-10'",
+                       (named.id,))
+    assert handed == 100_00 * len(book["people"])  # one pack each
     result = export(capsys, db, "funds", tmp_path / "f.xlsx", "--from", "2024-04-01", "--to", "2024-06-30")
     _, _, rows, total = table(tmp_path / "f.xlsx")
     by = {r["基金"]: r for r in rows}
     assert by[named.name]["其中物资折价（元）"] == 1200  # May's oil, not February's
-    assert by[named.name]["余额中的物资折价（元）"] == 2400  # both, up to the period's end
+    assert by[named.name]["余额中的物资折价（元）"] == yuan(2400_00 - handed)  # both, less what went out
     assert by[directed.name]["其中定向捐赠（元）"] == by[directed.name]["本期收入（元）"] == 300 + 80
     assert by[general.name]["其中定向捐赠（元）"] == 0
-    assert total["余额中的物资折价（元）"] == 2400 and result["totals"]["其中物资折价（分）"] == 1200_00
+    assert total["余额中的物资折价（元）"] == yuan(2400_00 - handed)
+    assert result["totals"]["其中物资折价（分）"] == 1200_00
 
 
 def test_fund_statement_period_opening_carries_earlier_money(db, book, tmp_path, capsys):

@@ -109,6 +109,26 @@ DIRECTED = (" AND (programme_id IS NOT NULL OR recipient_id IS NOT NULL"
             " OR fund_id IN (SELECT id FROM funds WHERE kind = 'directed'))")
 
 
+def goods_held(db: Database, to: str) -> int:
+    """Per fund: goods received up to `to` less goods handed out as goods, never below 0 nor above
+    the fund's balance then; summed."""
+    held = 0
+    for (fund_id,) in db.query("SELECT id FROM funds"):
+        got = db.scalar("SELECT COALESCE(sum(amount_fen), 0) FROM donations WHERE fund_id = ? AND status = 'active'"
+                        " AND kind = 'goods' AND date(donated_on) <= ?", (fund_id, to))
+        gone = db.scalar("SELECT COALESCE(sum(o.amount_fen), 0) FROM fund_outflows o"
+                         " JOIN disbursements b ON b.id = o.source_id JOIN distributions x ON x.id = b.distribution_id"
+                         " JOIN programmes p ON p.id = x.programme_id WHERE o.fund_id = ? AND o.status = 'active'"
+                         " AND p.kind = 'goods' AND date(o.paid_on) <= ?", (fund_id, to))
+        balance = (db.scalar("SELECT balance_fen FROM fund_balances WHERE fund_id = ?", (fund_id,))
+                   - db.scalar("SELECT COALESCE(sum(amount_fen), 0) FROM donations WHERE fund_id = ?"
+                               " AND status = 'active' AND date(donated_on) > ?", (fund_id, to))
+                   + db.scalar("SELECT COALESCE(sum(amount_fen), 0) FROM fund_outflows WHERE fund_id = ?"
+                               " AND status = 'active' AND date(paid_on) > ?", (fund_id, to)))
+        held += max(0, min(got - gone, balance))
+    return held
+
+
 def fund_statement(frm: str | None = None, to: str | None = None) -> Callable[[Database], Expect]:
     """期末 from the fund_balances view (less what came and went after the period); 期初 from the
     funds' opening balances plus what came and went before it."""
@@ -139,7 +159,7 @@ def fund_statement(frm: str | None = None, to: str | None = None) -> Callable[[D
                    "期末余额（元）": closing,
                    "其中定向捐赠（元）": donated(d_in, dp, DIRECTED),
                    "其中物资折价（元）": donated(d_in, dp, " AND kind = 'goods'"),
-                   "余额中的物资折价（元）": donated(" AND date(donated_on) <= ?", after, " AND kind = 'goods'")},
+                   "余额中的物资折价（元）": goods_held(db, after[0])},
             counts={"捐赠笔数": db.scalar(
                 f"SELECT count(*) FROM donations WHERE status = 'active'{d_in}", dp)},
             texts=_texts(db, "SELECT name FROM funds", []))

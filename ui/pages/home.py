@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -152,7 +152,8 @@ def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
                           Series("救助支出", tuple(m.aid_fen for m in months))))
     every = figures.aid_by_category(db, period)
     cats = largest(every, 8)
-    more = f"（前 {len(cats)} 个，共 {len(every)} 个）" if len(every) > len(cats) else ""
+    more = (QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(cats), len(every))
+            if len(every) > len(cats) else "")
     by_category = ChartData(f"{year}年各人员类别救助支出{more}", tuple(c.name for c in cats),
                             (Series("救助支出", tuple(c.total_fen for c in cats)),))
     return by_month, by_category

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QDate, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -80,6 +80,7 @@ class ReportsPage(QWidget):
         self.export_job: Job | None = None
         self.chart_job: Job | None = None
         self.last_result: dict[str, Any] | BaseException | None = None
+        self._yearly = False  # the chosen report covers a year (the year box), not the dates
         self._chart_wanted = False
         layout = QVBoxLayout(self)
 
@@ -215,7 +216,7 @@ class ReportsPage(QWidget):
 
     def _enable_period(self) -> None:
         """A yearly report takes the year box only; 全部 has no dates to edit."""
-        yearly = self.kind().covers == "year"
+        yearly = self._yearly = self.kind().covers == "year"
         self.preset.setEnabled(not yearly)
         dates = not yearly and PRESETS[self.preset.currentIndex()] != "全部"
         for edit in (self.date_from, self.date_to):
@@ -269,7 +270,7 @@ class ReportsPage(QWidget):
         # Ticked and fixed for the notice, off where there are no names, else the person's choice.
         self.mask.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
         self.as_pdf.setVisible(".pdf" in kind.suffixes)
-        was_yearly = not self.preset.isEnabled()
+        was_yearly = self._yearly
         self._enable_period()
         if was_yearly != (kind.covers == "year"):
             self._chart_timer.start()  # the charts follow the year box, or the period again
@@ -367,8 +368,12 @@ class ReportsPage(QWidget):
             self.message.setText(self.tr("导出失败：%s") % text)
         else:
             self.message.setStyleSheet("color: #1e6b30;")
-            size = f"{result.get('rows', 0):,} 行" + (f"，{result['pages']:,} 页" if "pages" in result else "")
-            self.message.setText(self.tr("已导出%s（%s）：%s") % (KINDS[result["kind"]].title, size, result["path"]))
+            title, rows = KINDS[result["kind"]].title, f"{result.get('rows', 0):,}"
+            if "pages" in result:
+                text = self.tr("已导出%s（%s 行，%s 页）：%s") % (title, rows, f"{result['pages']:,}", result["path"])
+            else:
+                text = self.tr("已导出%s（%s 行）：%s") % (title, rows, result["path"])
+            self.message.setText(text)
 
     def _open(self, *, folder: bool) -> None:
         if isinstance(self.last_result, dict):
@@ -408,7 +413,7 @@ class ReportsPage(QWidget):
         if self._again():  # the person chose another period meanwhile: these figures are for the old one
             return
         text, month, part, first_last = figures
-        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部" and self.preset.isEnabled():
+        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部" and not self._yearly:
             # The greyed dates show what 全部 covers, and are where 自定义 starts from.
             for edit, day in zip((self.date_from, self.date_to), first_last, strict=True):
                 edit.blockSignals(True)
@@ -462,7 +467,7 @@ def chart_figures(db: Database, period: Period, part: int) -> Figures:
         every = rows(db, period)
         found = largest(every, 12)
         if len(every) > len(found):
-            title += f"（前 {len(found)} 个，共 {len(every)} 个）"
+            title += QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(found), len(every))
         part_chart = ChartData(title, tuple(r.name for r in found),
                                (Series("救助支出", tuple(r.total_fen for r in found)),))
     return text, month_chart, part_chart if part_chart.labels else None, figures.span(db, period)

@@ -138,6 +138,7 @@ def tick_text(fen: int, per_unit: int) -> str:
 
 
 _OPENERS = "（(《“‘【["
+_CLOSERS = "）)》”’】]」』〕、，。；：！？,.;:!?"
 
 
 def _elide(fm: QFontMetrics, text: str, width: int) -> str:
@@ -191,6 +192,8 @@ def _balanced(fm: QFontMetrics, text: str, width: int, cut: int) -> int:
     for k in range(1, len(text)):
         if text[k - 1].isascii() and text[k - 1].isalnum() and text[k].isascii() and text[k].isalnum():
             continue  # never inside a number or a word
+        if text[k - 1] in _OPENERS or text[k] in _CLOSERS:
+            continue  # never 阳光助学（ / 2024年春季）, never a line that starts with ）or 、
         w = max(fm.horizontalAdvance(text[:k]), fm.horizontalAdvance(text[k:]))
         if w < best_w:
             best, best_w = k, w
