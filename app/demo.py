@@ -23,6 +23,7 @@ from app import audit, donors, funds, receipts, recipients, station
 from app.accounts import Operator, require_admin
 from app.codes import credit_check_char
 from app.db import Database, now_iso
+from app.eligibility import latest_birth
 from app.errors import InputError
 from app.idcard import age_on, check_char
 
@@ -278,10 +279,8 @@ def _add_donations(db: Database, actor: Operator, rng: random.Random, count: int
         return 0
     c = db.conn
     # Some gifts to the directed fund are for one named child (助学结对): 定向 in every report.
-    adult = today.replace(year=today.year - 18).isoformat() if not (today.month == 2 and today.day == 29) \
-        else dt.date(today.year - 18, 3, 1).isoformat()
     children = c.execute("SELECT id, name FROM recipients WHERE birth_date > ? ORDER BY id LIMIT 200",
-                         (adult,)).fetchall()
+                         (latest_birth(today, 18).isoformat(),)).fetchall()
     directed_fund = fund_ids[-1]
     rows: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []

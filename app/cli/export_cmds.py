@@ -128,9 +128,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         kp.add_argument("-o", "--output", required=True, type=Path,
                         metavar="FILE.xlsx|FILE.pdf" if pdf else "FILE.xlsx",
                         help="要写入的 Excel 文件" + ("（以 .pdf 结尾则写成可打印张贴的 PDF）" if pdf else ""))
-        if _has_names(kind.name):  # the fund statement and the annual report hold no names to mask
+        names = _has_names(kind.name)
+        if names:  # the fund statement and the annual report hold no names to mask
             kp.add_argument("--mask", action="store_true",
-                            help="总是脱敏" if _has_names(kind.name) == "always" else "姓名、身份证号等部分隐藏（可对外公布）")
+                            help="总是脱敏" if names == "always" else "姓名、身份证号等部分隐藏（可对外公布）")
         kind.add_arguments(kp)
         kp.set_defaults(func=_runner(kind), show=kind.show)
 

@@ -380,9 +380,7 @@ def _rows(ws: Any, styles: _Styles, columns: Sequence[Column], rows: Iterable[Se
                 out.append(None)
             elif kind == "text":
                 out.append(v if isinstance(v, str) else str(v))
-            elif kind == "money":
-                out.append(_cell(ws, v / 100, styles.money))
-            elif kind == "value" and isinstance(v, Fen):
+            elif kind == "money" or isinstance(v, Fen):  # a Fen in a value column too
                 out.append(_cell(ws, v / 100, styles.money))
             elif kind in ("int", "value"):
                 out.append(v)

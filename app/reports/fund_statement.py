@@ -74,13 +74,13 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
     out = []
     for r in db.query(_SQL, {"start": start, "stop": stop}):
         opening = r["opening_fen"] + r["received_before"] - r["paid_before"]
+        closing = opening + r["received"] - r["paid"]
         out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "status": r["status"],
                     "opening_fen": opening, "received_fen": r["received"], "directed_fen": r["directed"],
                     "goods_fen": r["goods"],
                     # goods received and not yet handed out as goods, within what the fund holds
-                    "goods_to_date_fen": max(0, min(r["goods_to_date"] - r["goods_out_to_date"],
-                                                    opening + r["received"] - r["paid"])),
-                    "paid_fen": r["paid"], "closing_fen": opening + r["received"] - r["paid"],
+                    "goods_to_date_fen": max(0, min(r["goods_to_date"] - r["goods_out_to_date"], closing)),
+                    "paid_fen": r["paid"], "closing_fen": closing,
                     "gifts": r["gifts"]})
     out.sort(key=lambda f: (_ORDER.get(f["kind"], 9), f["name"]))
     return out

@@ -141,6 +141,14 @@ def largest(rows: list[Any], n: int) -> list[Any]:
     return [r for r in rows if id(r) in keep]
 
 
+def aid_chart(title: str, rows: list[Any], n: int) -> ChartData:
+    """One bar of aid per row, the `n` largest; the title says when some were left out."""
+    found = largest(rows, n)
+    if len(rows) > len(found):
+        title += QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(found), len(rows))
+    return ChartData(title, tuple(r.name for r in found), (Series("救助支出", tuple(r.total_fen for r in found)),))
+
+
 def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
     """On a pool thread: this year's money in and out by month, and aid by category."""
     from app.reports import figures
@@ -150,10 +158,5 @@ def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
     by_month = ChartData(f"{year}年每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
                          (Series("捐赠收入", tuple(m.received_fen for m in months)),
                           Series("救助支出", tuple(m.aid_fen for m in months))))
-    every = figures.aid_by_category(db, period)
-    cats = largest(every, 8)
-    more = (QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(cats), len(every))
-            if len(every) > len(cats) else "")
-    by_category = ChartData(f"{year}年各人员类别救助支出{more}", tuple(c.name for c in cats),
-                            (Series("救助支出", tuple(c.total_fen for c in cats)),))
+    by_category = aid_chart(f"{year}年各人员类别救助支出", figures.aid_by_category(db, period), 8)
     return by_month, by_category

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QTimer, QUrl
+from PySide6.QtCore import QDate, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,7 +41,7 @@ from app.money import format_fen
 from app.reports.catalog import KINDS, ReportKind, Request
 from app.reports.period import Period
 from ui import settings
-from ui.pages.home import largest
+from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.worker import Job, run_job
 
@@ -464,10 +464,5 @@ def chart_figures(db: Database, period: Period, part: int) -> Figures:
         title, rows = {1: ("各救助项目支出", figures.aid_by_programme),
                        2: ("各人员类别救助支出", figures.aid_by_category),
                        3: ("各村（社区）救助支出", figures.aid_by_village)}[part]
-        every = rows(db, period)
-        found = largest(every, 12)
-        if len(every) > len(found):
-            title += QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(found), len(every))
-        part_chart = ChartData(title, tuple(r.name for r in found),
-                               (Series("救助支出", tuple(r.total_fen for r in found)),))
+        part_chart = aid_chart(title, rows(db, period), 12)
     return text, month_chart, part_chart if part_chart.labels else None, figures.span(db, period)
