@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import DataError
-from app.schema import MIGRATIONS
+from app.migrations import MIGRATIONS
 
 #: Written into the file header (PRAGMA application_id) so our files are recognisable: "CDSK".
 APPLICATION_ID = 0x4344534B
@@ -31,34 +31,59 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def translate(exc: sqlite3.Error, path: str | Path = "") -> DataError:
-    """Turn an SQLite error that comes from the world into a `DataError`."""
-    text = str(exc).lower()
-    where = f"（{path}）" if path else ""
-    if "full" in text:
-        return DataError("disk_full", f"磁盘已满，无法保存{where}。请清理磁盘空间后重试，数据没有改动。")
-    if "locked" in text or "busy" in text:
-        return DataError("locked", f"数据库正被另一个窗口或程序使用{where}，请稍后再试。")
-    if "not a database" in text or "file is encrypted" in text:
-        return DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏{where}。")
-    if "malformed" in text or "corrupt" in text:
-        return DataError("damaged", f"数据库文件已损坏{where}。请用备份恢复。")
-    if "readonly" in text or "read-only" in text:
-        return DataError("read_only", f"数据库文件是只读的，无法保存{where}。")
-    if "unable to open" in text:
-        return DataError("cannot_open", f"无法打开数据库文件{where}。")
-    if "disk i/o" in text:
-        return DataError("io_error", f"读写磁盘出错{where}。请检查磁盘或U盘。")
-    return DataError("sqlite", f"数据库出错{where}：{exc}")
+#: SQLite's primary result codes that come from the world, not from a bug, and what we call them.
+#: https://sqlite.org/rescode.html — extended codes are reduced to their primary code (& 0xFF).
+_WORLD_CODES: dict[int, str] = {
+    3: "read_only",      # SQLITE_PERM
+    5: "locked",         # SQLITE_BUSY
+    6: "locked",         # SQLITE_LOCKED
+    7: "io_error",       # SQLITE_NOMEM
+    8: "read_only",      # SQLITE_READONLY
+    10: "io_error",      # SQLITE_IOERR
+    11: "damaged",       # SQLITE_CORRUPT
+    13: "disk_full",     # SQLITE_FULL
+    14: "cannot_open",   # SQLITE_CANTOPEN
+    15: "locked",        # SQLITE_PROTOCOL
+    26: "not_database",  # SQLITE_NOTADB
+}
+
+_MESSAGES = {
+    "disk_full": "磁盘已满，无法保存{where}。请清理磁盘空间后重试，数据没有改动。",
+    "locked": "数据库正被另一个窗口或程序使用{where}，请稍后再试。",
+    "not_database": "这个文件不是 CharityDesk 数据库，或者已经损坏{where}。",
+    "damaged": "数据库文件已损坏{where}。请用备份恢复。",
+    "read_only": "数据库文件是只读的，无法保存{where}。",
+    "cannot_open": "无法打开数据库文件{where}。",
+    "io_error": "读写磁盘出错{where}。请检查磁盘或U盘。",
+}
 
 
-_WORLD_ERRORS = ("full", "locked", "busy", "not a database", "malformed", "corrupt",
-                 "readonly", "unable to open", "disk i/o", "encrypted")
+def world_reason(exc: sqlite3.Error) -> str | None:
+    """The kind of world problem behind an SQLite error, or None when it is a bug.
+
+    Classified by SQLite's result code, not by the message's words. The one exception has no
+    code to read: text that is not UTF-8 in a TEXT column, which Python's sqlite3 raises itself
+    when it reads the bytes — only a file damaged or edited behind the program's back holds it.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return _WORLD_CODES.get(code & 0xFF)
+    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode to UTF-8"):
+        return "damaged"
+    return None
 
 
 def is_world_error(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return any(w in text for w in _WORLD_ERRORS)
+    return world_reason(exc) is not None
+
+
+def translate(exc: sqlite3.Error, path: str | Path = "") -> DataError:
+    """A world error (see `world_reason`) as a `DataError` with a plain message; never a bug."""
+    reason = world_reason(exc)
+    if reason is None:
+        raise ValueError(f"not a problem of the world, a bug: {exc!r}")
+    where = f"（{path}）" if path else ""
+    return DataError(reason, _MESSAGES[reason].format(where=where), sqlite=getattr(exc, "sqlite_errorname", ""))
 
 
 class Database:
@@ -92,7 +117,8 @@ class Database:
         try:
             conn = sqlite3.connect(str(p), isolation_level=None, timeout=15)
         except sqlite3.Error as exc:
-            raise translate(exc, p) from exc
+            _raise_if_world(exc, p)
+            raise
         conn.row_factory = sqlite3.Row
         db = cls(p, conn)
         try:
@@ -102,7 +128,8 @@ class Database:
                 db.migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise translate(exc, p) from exc
+            _raise_if_world(exc, p)
+            raise
         except DataError:
             conn.close()
             raise
@@ -185,15 +212,15 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise translate(exc, self.path) from exc
+                _raise_if_world(exc, self.path)
+                raise
             self._depth = 1
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
-                if is_world_error(exc):
-                    raise translate(exc, self.path) from exc
+                _raise_if_world(exc, self.path)
                 raise
             except BaseException:
                 self._rollback()
@@ -236,9 +263,21 @@ class Database:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
-            if is_world_error(exc):
-                raise translate(exc, self.path) from exc
+            _raise_if_world(exc, self.path)
             raise
+
+    def tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows as plain tuples, streamed: far cheaper than `sqlite3.Row` over many rows.
+        World errors met while the rows are read leave as `DataError` too."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        try:
+            yield from cur.execute(sql, params)
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, self.path)
+            raise
+        finally:
+            cur.close()
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.execute(sql, params).fetchall()
@@ -250,6 +289,12 @@ class Database:
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+
+def _raise_if_world(exc: sqlite3.Error, path: str | Path) -> None:
+    """Raise a world error as `DataError`; return for a bug, which the caller re-raises as it is."""
+    if is_world_error(exc):
+        raise translate(exc, path) from exc
 
 
 def _split_sql(script: str) -> list[str]:

@@ -20,9 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import accounts, demo, distributions, eligibility, funds, programmes, station  # noqa: E402
+from app import demo
 from app.db import Database  # noqa: E402
-from app.programmes import ProgrammeInput, Rules  # noqa: E402
+from app.funds import funds
+from app.programmes import distributions, eligibility, programmes
+from app.programmes.programmes import ProgrammeInput, Rules  # noqa: E402
+from app.station import accounts, setup
 
 
 def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -44,7 +47,7 @@ def main() -> None:
     path = Path(args.keep) if args.keep else folder / "bench.db"
     db = Database.open(path, create=True)
     actor = accounts.SYSTEM
-    station.set_up(db, actor, "ST01", "东风村慈善工作站", "东风镇")
+    setup.set_up(db, actor, "ST01", "东风村慈善工作站", "东风镇")
     today = dt.date(2026, 11, 20)
     timed(f"demo: {args.recipients:,} recipients", demo.generate, db, actor, args.recipients, 0, 1, today=today)
     fund = funds.create_fund(db, actor, "基准测试基金", "named", 10**12)
@@ -93,7 +96,7 @@ def main() -> None:
 
 
 def sheet_bench(db: Database, actor: accounts.Operator, fund_id: str, n: int, folder: Path) -> None:
-    from app import signoff_sheet
+    from app.programmes import signoff_sheet
 
     prog = programmes.create_programme(db, actor, ProgrammeInput(
         "基准签收表", fund_id, amount_fen=50000,

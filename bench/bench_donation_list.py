@@ -31,9 +31,9 @@ def main() -> None:
     args = ap.parse_args()
     from PySide6.QtCore import QCoreApplication, Qt
 
-    from app import funds
     from app.db import Database
-    from app.donation_query import Filters
+    from app.donations.query import Filters
+    from app.funds import funds
     from ui.models.donation_model import DonationModel
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-list-")

@@ -76,11 +76,12 @@ print(json.dumps({"rows": result["rows"], "maxrss_kib": resource.getrusage(resou
 
 def make_db(path: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from app import accounts, demo, station
+    from app import demo
     from app.db import Database
+    from app.station import accounts, setup
 
     db = Database.open(path, create=True)
-    station.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
+    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
     admin = accounts.create_operator(db, accounts.SYSTEM, "admin", "管理员", "admin", "secret123")
     demo.generate(db, admin, 0, N_DONATIONS)
     db.close()

@@ -51,7 +51,7 @@ def build(path: Path, rows: int, seed: int = 1) -> None:
     """A roster as a township might send it, written with openpyxl's write-only mode."""
     from openpyxl import Workbook
 
-    from app.idcard import check_char
+    from app.rules.idcard import check_char
 
     rng = random.Random(seed)
     wb = Workbook(write_only=True)
@@ -102,7 +102,7 @@ def calamine(path: Path) -> int:
 
 def reader(path: Path) -> int:
     from app import sheets
-    from app.recipient_import import FIELDS
+    from app.imports.recipients import FIELDS
 
     return len(sheets.read_table(path, FIELDS).rows)
 
@@ -120,8 +120,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
     args = parser.parse_args()
 
-    from app import accounts, recipient_import, station
     from app.db import Database
+    from app.imports import recipients as recipient_import
+    from app.station import accounts, setup
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-reader-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,7 +138,7 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             (folder / (old + suffix)).unlink(missing_ok=True)
     db = Database.open(folder / "station.db", create=True)
-    station.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站")
+    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站")
     runs: dict[str, list[float]] = {"a": [], "b": [], "b'": [], "c": []}
     for _ in range(args.rounds):  # alternate, so a busy machine slows all of them alike
         runs["a"].append(timed(lambda: calamine(path)))
@@ -158,7 +159,7 @@ def main() -> None:
     small = folder / "roster-10k.xlsx"
     build(small, 10_000, seed=2)
     fresh = Database.open(folder / "import.db", create=True)
-    station.set_up(fresh, accounts.SYSTEM, "ST02", "前进村慈善工作站")
+    setup.set_up(fresh, accounts.SYSTEM, "ST02", "前进村慈善工作站")
     seconds = timed(lambda: recipient_import.import_file(fresh, accounts.SYSTEM, small, skip_invalid=True))
     written = fresh.scalar("SELECT count(*) FROM recipients")
     print(f"\nimport of 10,000 rows (read, check, write, one transaction): {seconds:.2f} s, {written:,} written"

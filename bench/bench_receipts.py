@@ -54,7 +54,7 @@ def record_strings(db, layout: str) -> list[dict]:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.pdfgen.textobject import PDFTextObject
 
-    from app import receipt_pdf
+    from app.donations import receipt_print
     from app.pdf.receipt import render
 
     pages: list[dict] = [{"size": None, "strings": []}]
@@ -86,7 +86,7 @@ def record_strings(db, layout: str) -> list[dict]:
             setattr(Canvas, n, note(n))
         Canvas.showPage = show
         PDFTextObject.textOut = t_out
-        render(receipt_pdf.batch_views(db), layout)
+        render(receipt_print.batch_views(db), layout)
     finally:
         for n, f in orig.items():
             setattr(Canvas, n, f)
@@ -114,8 +114,11 @@ def _fresh_batch(path: Path, n: int) -> None:
     """`n` donations entered at the desk and never printed: what a batch print holds."""
     import random
 
-    from app import accounts, demo, donations, donors, funds
+    from app import demo
     from app.db import Database
+    from app.donations import donations, donors
+    from app.funds import funds
+    from app.station import accounts
 
     rng = random.Random(5)
     db = Database.open(path)
@@ -140,9 +143,10 @@ def _fresh_batch(path: Path, n: int) -> None:
 
 
 def bench_desk(path: Path, n: int = 40) -> None:
-    from app import accounts, donations, donors, receipt_pdf, receipts
     from app.db import Database
+    from app.donations import donations, donors, receipt_print, receipts
     from app.pdf import fonts
+    from app.station import accounts
 
     db = Database.open(path)
     actor = accounts.SYSTEM
@@ -154,7 +158,7 @@ def bench_desk(path: Path, n: int = 40) -> None:
             donor.id, dt.date.today(), amount_fen=10000 + i, method="wechat", purpose="慈心一日捐"))
         r = receipts.receipt_for_donation(db, d.id)
         assert r is not None
-        pdf = receipt_pdf.receipt_pdf(db, r.number)
+        pdf = receipt_print.receipt_pdf(db, r.number)
         assert pdf.startswith(b"%PDF")
         return (time.perf_counter() - t) * 1000
 

@@ -49,11 +49,12 @@ QUERIES = [
 
 
 def build(path: Path, n: int) -> None:
-    from app import accounts, demo, station
+    from app import demo
     from app.db import Database
+    from app.station import accounts, setup
 
     db = Database.open(path, create=True)
-    station.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站")
+    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站")
     start = time.perf_counter()
     demo.generate(db, accounts.SYSTEM, n, 0, seed=1)
     print(f"built {n:,} recipients in {time.perf_counter() - start:.1f} s: {path}")
@@ -78,9 +79,9 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from app import recipient_search
     from app.db import Database
-    from app.recipient_search import Filters, Sort
+    from app.recipients import search as recipient_search
+    from app.recipients.search import Filters, Sort
     from ui.models.recipient_model import RecipientModel
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-register-")

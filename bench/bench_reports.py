@@ -24,11 +24,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import accounts, demo, station  # noqa: E402
+from app import demo  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.reports import figures  # noqa: E402
 from app.reports.annual import export_monthly, year_period  # noqa: E402
 from app.reports.period import Period  # noqa: E402
+from app.station import accounts, setup  # noqa: E402
 
 
 def timed(fn: Any, *args: Any, rounds: int = 3) -> tuple[float, Any]:
@@ -42,7 +43,7 @@ def timed(fn: Any, *args: Any, rounds: int = 3) -> tuple[float, Any]:
 
 def make(path: Path) -> None:
     db = Database.open(path, create=True)
-    station.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
+    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
     admin = accounts.create_operator(db, accounts.SYSTEM, "admin", "管理员", "admin", "secret123")
     start = time.perf_counter()
     result = demo.generate(db, admin, 100_000, 100_000)

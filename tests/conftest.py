@@ -18,20 +18,23 @@ os.environ["XDG_DATA_HOME"] = str(_HOME / "data")
 os.environ.pop("CHARITYDESK_DB", None)
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The program, and the helper modules the tests share (tests/app: populations and report books;
+# tests/ui: the print seam), importable by name from every test folder.
+for _path in (ROOT, ROOT / "tests" / "app", ROOT / "tests" / "ui"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import pytest  # noqa: E402
 
-from app import accounts, station  # noqa: E402
 from app.db import Database  # noqa: E402
+from app.station import accounts, setup  # noqa: E402
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
     """An initialised station database (ST01, 东风村慈善工作站) in a temporary folder."""
     d = Database.open(tmp_path / "station.db", create=True)
-    station.set_up(d, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
+    setup.set_up(d, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
     yield d
     d.close()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app import accounts, station
 from app.db import Database
 from app.errors import DataError
 from app.paths import default_db_path
+from app.station import accounts, station
 from ui import settings, theme, worker
 
 
@@ -59,7 +59,8 @@ def start(db_path: Path) -> tuple[Database, accounts.Operator] | None:
 
 def run(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     qapp.setApplicationName("CharityDesk")
     qapp.setApplicationDisplayName("CharityDesk 慈善工作站助手")
     use_chinese(qapp)

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, station
 from app.db import Database
 from app.errors import CharityDeskError
+from app.station import accounts, setup, station
 
 
 class FirstRunDialog(QDialog):
@@ -79,7 +79,7 @@ class FirstRunDialog(QDialog):
             if self.need_station:
                 station.normalise_code(self.code.text())
             if self.need_station:
-                station.set_up(self.db, accounts.SYSTEM, self.code.text(), self.name.text(),
+                setup.set_up(self.db, accounts.SYSTEM, self.code.text(), self.name.text(),
                                self.township.text())
             self.operator = accounts.create_operator(
                 self.db, accounts.SYSTEM, self.username.text(), self.display.text(), "admin",

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts
 from app.db import Database
 from app.errors import CharityDeskError
+from app.station import accounts
 from ui import settings
 
 

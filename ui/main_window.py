@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, station
 from app.db import Database
+from app.station import accounts, station
 from ui import settings, worker
 from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
@@ -76,7 +76,8 @@ class MainWindow(QMainWindow):
 
         self.operator_label = QLabel()
         self.station_label = QLabel(self.tr("工作站：%s（%s）") % (self.station.name, self.station.station_code))
-        self.switch_button = QToolButton(text=self.tr("锁定/切换操作员 (Ctrl+L)"))
+        self.switch_button = QToolButton()
+        self.switch_button.setText(self.tr("锁定/切换操作员 (Ctrl+L)"))
         self.switch_button.clicked.connect(self.lock)
         self.statusBar().addWidget(self.operator_label)
         self.statusBar().addWidget(self.switch_button)
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         from ui.login import LoginDialog
 
         self.locked = True
-        self.centralWidget().hide()
+        self._body().hide()
         self.idle.timer.stop()
         dlg = LoginDialog(self.db, self.station.name, title=self.tr("已锁定 — 请登录"), parent=self)
         dlg.finished.connect(lambda result: self._unlocked(dlg, result))
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
             self.close()  # cancelling the lock closes the program rather than showing data
             return
         self.locked = False
-        self.centralWidget().show()
+        self._body().show()
         self.set_operator(operator)
         self.idle.set_minutes(settings.get(settings.IDLE_LOCK_MINUTES))
 
@@ -152,9 +153,16 @@ class MainWindow(QMainWindow):
         worker.cancel_all()  # an export still running stops and leaves no file; run() waits for it
         super().closeEvent(event)  # type: ignore[arg-type]
 
+    def _body(self) -> QWidget:
+        body = self.centralWidget()
+        assert body is not None, "the body is set in __init__"
+        return body
+
     def current_page(self) -> QWidget:
         scroll = self.pages.currentWidget()
-        return scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+        page = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+        assert page is not None, "every page is added in __init__"
+        return page
 
     def page_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

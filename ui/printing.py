@@ -1,8 +1,8 @@
 """Printing receipts: preview, real printers, save as PDF and batches — never on the GUI thread.
 
 How a receipt reaches paper (PySide6-Essentials has no QtPdf): the receipt
-PDF from `app.receipt_pdf` is rasterised by poppler's `pdftoppm` at the
-printer's resolution (`app.pdf_raster`) and the page images are painted onto
+PDF from `app.donations.receipt_print` is rasterised by poppler's `pdftoppm` at the
+printer's resolution (`app.pdf.raster`) and the page images are painted onto
 a QPrinter, full page, one image per page. The preview shows the same images
 in Qt's QPrintPreviewDialog; "save as PDF" writes the original vector PDF. So
 preview, paper and file show the same receipt, and any printer Qt knows works
@@ -33,12 +33,13 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
 
-from app import pdf_raster, receipt_pdf, receipts
-from app.accounts import Operator
 from app.db import Database
+from app.donations import receipt_print, receipts
 from app.errors import CharityDeskError
-from app.pdf_raster import PdfInfo
+from app.pdf import raster
+from app.pdf.raster import PdfInfo
 from app.safe_write import write_bytes
+from app.station.accounts import Operator
 from ui import settings
 from ui.worker import Job, run_job
 
@@ -108,7 +109,7 @@ def paint_page(painter: QPainter, image: QImage, area: QRectF) -> None:
 def paint_pdf(printer: QPrinter, path: str | Path, report: Callable[[int, int], None],
               cancelled: Callable[[], bool]) -> int:
     """Rasterise a PDF file and paint its pages onto `printer` (any thread); returns pages sent."""
-    total = pdf_raster.info(path).pages
+    total = raster.info(path).pages
     dpi = max(72, min(MAX_DPI, printer.resolution()))
     painter = QPainter()
     if not painter.begin(printer):
@@ -117,7 +118,7 @@ def paint_pdf(printer: QPrinter, path: str | Path, report: Callable[[int, int], 
     try:
         area = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
         area.moveTo(0, 0)
-        for png in pdf_raster.iter_pages(path, dpi, cancelled=cancelled):
+        for png in raster.iter_pages(path, dpi, cancelled=cancelled):
             if cancelled():
                 printer.abort()
                 return sent
@@ -203,10 +204,10 @@ class ReceiptPrinting(QObject):
         def build(report: Any, cancelled: Any) -> tuple[str, PdfInfo]:
             db = self.db.reopen()
             try:
-                path.write_bytes(receipt_pdf.receipt_pdf(db, number))
+                path.write_bytes(receipt_print.receipt_pdf(db, number))
             finally:
                 db.close()
-            return str(path), pdf_raster.info(path)
+            return str(path), raster.info(path)
         return build
 
     # ---------- one receipt ----------
@@ -248,7 +249,7 @@ class ReceiptPrinting(QObject):
 
         def build(report: Any, cancelled: Any) -> tuple[list[bytes], PdfInfo]:
             path, info = self._pdf_file(number)(report, cancelled)
-            return list(pdf_raster.iter_pages(path, PREVIEW_DPI)), info
+            return list(raster.iter_pages(path, PREVIEW_DPI)), info
 
         self._run(build, lambda got: self._show_preview(number, got[0], got[1]))
 
@@ -299,7 +300,7 @@ class ReceiptPrinting(QObject):
         def build(report: Any, cancelled: Any) -> str:
             db = self.db.reopen()
             try:
-                write_bytes(target, receipt_pdf.receipt_pdf(db, number))
+                write_bytes(target, receipt_print.receipt_pdf(db, number))
             finally:
                 db.close()
             return target
@@ -316,13 +317,13 @@ class ReceiptPrinting(QObject):
         def build(report: Any, cancelled: Any) -> tuple[str, PdfInfo, list[str]]:
             db = self.db.reopen()
             try:
-                receipt_pdf.write_receipts(db, actor, path, date_from=date_from, date_to=date_to,
+                receipt_print.write_receipts(db, actor, path, date_from=date_from, date_to=date_to,
                                            count_prints=False)
-                numbers = [v.number for v in receipt_pdf.batch_views(db, date_from, date_to)
+                numbers = [v.number for v in receipt_print.batch_views(db, date_from, date_to)
                            if not v.voided]
             finally:
                 db.close()
-            return path, pdf_raster.info(path), numbers
+            return path, raster.info(path), numbers
 
         def built(got: tuple[str, PdfInfo, list[str]]) -> None:
             p, info, numbers = got

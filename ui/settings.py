@@ -1,7 +1,7 @@
 """Per-PC preferences, each declared once (key, type, default), kept in QSettings.
 
 Settings that must travel with the data (station name, receipt title) live in
-the database instead (`app.station`).
+the database instead (`app.station.station`).
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ class Context:
 
     @property
     def actor(self) -> Any:
-        from app import accounts
+        from app.station import accounts
 
         if self._actor is None:
             self._actor = (accounts.find_operator(self.db, self.operator_name)

@@ -41,7 +41,7 @@ def period_options(p: argparse.ArgumentParser) -> None:
 
 
 def _recipient_options(p: argparse.ArgumentParser) -> None:
-    from app.recipient_search import STATUS_FILTERS
+    from app.recipients.search import STATUS_FILTERS
 
     p.add_argument("--status", choices=("all", *STATUS_FILTERS), default="all",
                    help="只导出某种状态：active 在册、inactive 已注销……（默认全部）")
@@ -51,8 +51,8 @@ def _recipient_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.recipient_export import export_recipients
-    from app.recipient_search import Filters
+    from app.recipients.export import export_recipients
+    from app.recipients.search import Filters
 
     filters = Filters(status=None if args.status == "all" else args.status, village=args.village,
                       category=args.category)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import EXIT_REFUSED, Context
-from app.importing import ImportResult
+from app.imports.common import ImportResult
 
 #: How many problems the human output lists before saying "and N more".
 SHOWN_PROBLEMS = 30
@@ -96,7 +96,7 @@ def show_import(r: dict[str, Any]) -> str:
 
 
 def cmd_import_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import recipient_import
+    from app.imports import recipients as recipient_import
 
     result = recipient_import.import_file(
         ctx.db, ctx.actor, args.file, sheet=args.sheet, dry_run=args.dry_run,
@@ -108,8 +108,9 @@ def cmd_import_recipients(ctx: Context, args: argparse.Namespace) -> dict[str, A
 def cmd_import_donations(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     import datetime as dt
 
-    from app import donation_import, funds
     from app.errors import InputError
+    from app.funds import funds
+    from app.imports import donations as donation_import
 
     fund_id = funds.find_fund(ctx.db, args.fund).id if args.fund else None
     on = None

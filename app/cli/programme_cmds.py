@@ -10,7 +10,7 @@ from typing import Any
 from app.cli import Context
 from app.cli.import_cmds import add_import_arguments, finish, show_import
 from app.errors import InputError
-from app.money import format_fen, parse_yuan
+from app.rules.money import format_fen, parse_yuan
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -70,7 +70,8 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_programme_create(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import funds, programmes
+    from app.funds import funds
+    from app.programmes import programmes
 
     fund = funds.find_fund(ctx.db, args.fund)
     rules = programmes.Rules(categories=_names(args.categories), min_age=args.min_age, max_age=args.max_age,
@@ -89,7 +90,7 @@ def _show_programme(r: dict[str, Any]) -> str:
 
 
 def cmd_distribute(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import distributions, eligibility, programmes
+    from app.programmes import distributions, eligibility, programmes
 
     prog = programmes.find_programme(ctx.db, args.programme)
     on = _date(args.date)
@@ -112,7 +113,7 @@ def _show_distribute(r: dict[str, Any]) -> str:
     f = r["fund"]
     lines = [f"{r['programme']}  发放日期 {r['date']}：{r['people']} 人，共 ¥{format_fen(r['total_fen'])}"]
     if r["excluded"]:
-        from app.eligibility import OUT_WORDS
+        from app.programmes.eligibility import OUT_WORDS
 
         why = "，".join(f"{OUT_WORDS.get(k, k)} {n}" for k, n in sorted(r["excluded_by"].items(), key=lambda kv: -kv[1]))
         lines.append(f"  未列入 {r['excluded']} 人（{why}）")
@@ -133,7 +134,7 @@ def _show_distribute(r: dict[str, Any]) -> str:
 
 
 def cmd_sheet(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import distributions, signoff_sheet
+    from app.programmes import distributions, signoff_sheet
 
     d = distributions.find_distribution(ctx.db, args.distribution)
     preparer = args.preparer or (ctx.actor.display_name if ctx.operator_name else "")
@@ -142,7 +143,7 @@ def cmd_sheet(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_transfer_list(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import distributions, transfer_list
+    from app.programmes import distributions, transfer_list
 
     d = distributions.find_distribution(ctx.db, args.distribution)
     result = transfer_list.write_transfer_list(ctx.db, d.id, args.output)
@@ -157,7 +158,7 @@ def _show_transfer(r: dict[str, Any]) -> str:
 
 
 def cmd_import_disbursements(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import disbursement_import
+    from app.imports import disbursements as disbursement_import
 
     result = disbursement_import.import_file(
         ctx.db, ctx.actor, args.file, programme=args.programme, on=_date(args.date) if args.date else None,

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.cli import Context, UsageError
 from app.errors import Conflict, DataError, InputError
-from app.money import format_fen, parse_yuan
+from app.rules.money import format_fen, parse_yuan
 
 LAYOUT_CHOICES = ("a5", "a4-3", "slip")
 
@@ -110,7 +110,7 @@ def parse_date(text: str | None, what: str = "日期") -> dt.date | None:
 
 
 def _goods(specs: list[str]) -> list[Any]:
-    from app.donations import GoodsLine
+    from app.donations.donations import GoodsLine
 
     lines = []
     for i, spec in enumerate(specs, start=1):
@@ -123,9 +123,9 @@ def _goods(specs: list[str]) -> list[Any]:
 
 
 def _find_or_create_donor(ctx: Context, args: argparse.Namespace) -> Any:
-    from app import donors
-    from app.codes import parse_credit_code, parse_phone
-    from app.donors import ANONYMOUS_NAME
+    from app.donations import donors
+    from app.donations.donors import ANONYMOUS_NAME
+    from app.rules.codes import parse_credit_code, parse_phone
 
     name = args.donor.strip()
     kind = args.donor_kind or ("enterprise" if args.credit_code.strip() else "person")
@@ -150,7 +150,8 @@ def _find_or_create_donor(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import donations, funds, receipt_pdf, receipts
+    from app.donations import donations, receipt_print, receipts
+    from app.funds import funds
     from app.safe_write import write_bytes
 
     goods = _goods(args.goods)
@@ -175,7 +176,7 @@ def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     if args.output:
         # Count the print only once the file is there, so a failed write leaves no false 补打.
         try:
-            write_bytes(args.output, receipt_pdf.receipt_pdf(ctx.db, r.number, layout=args.layout,
+            write_bytes(args.output, receipt_print.receipt_pdf(ctx.db, r.number, layout=args.layout,
                                                              reprint=False))
         except DataError as exc:
             out["receipt"] = r.to_dict()
@@ -190,7 +191,7 @@ def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _donation_id(ctx: Context, target: str) -> str:
-    from app import receipts
+    from app.donations import receipts
 
     t = target.strip()
     if re.fullmatch(r"[0-9a-f]{32}", t):
@@ -199,7 +200,7 @@ def _donation_id(ctx: Context, target: str) -> str:
 
 
 def cmd_donation_void(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import donations, receipts
+    from app.donations import donations, receipts
 
     did = _donation_id(ctx, args.target)
     live = receipts.receipt_for_donation(ctx.db, did)
@@ -211,9 +212,9 @@ def cmd_donation_void(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_receipts(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipt_pdf
+    from app.donations import receipt_print
 
-    result = receipt_pdf.write_receipts(
+    result = receipt_print.write_receipts(
         ctx.db, ctx.actor, args.output, date_from=parse_date(args.date_from, "开始日期"),
         date_to=parse_date(args.date_to, "结束日期"), layout=args.layout,
         count_prints=not args.no_count)
@@ -221,7 +222,7 @@ def cmd_receipts(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipt_report
+    from app.reports import receipt_report
 
     report = receipt_report.build(ctx.db, args.year)
     out = report.to_dict()
@@ -260,7 +261,7 @@ def _show_report(r: dict[str, Any]) -> str:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import donations, receipts
+    from app.donations import donations, receipts
 
     r = receipts.find_receipt(ctx.db, args.number)
     d = donations.get_donation(ctx.db, r.donation_id)
@@ -269,7 +270,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _show_receipt(r: dict[str, Any]) -> str:
-    from app.receipts import STATUS_NAMES
+    from app.donations.receipts import STATUS_NAMES
 
     rc, d = r["receipt"], r["donation"]
     lines = [f"收据 {rc['number']}（{STATUS_NAMES[rc['status']]}）捐赠日期 {d['donated_on']} "
@@ -286,7 +287,7 @@ def _show_receipt(r: dict[str, Any]) -> str:
 
 
 def cmd_void(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipts
+    from app.donations import receipts
 
     if args.reissue:
         old = receipts.find_receipt(ctx.db, args.number)
@@ -296,31 +297,31 @@ def cmd_void(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_reissue(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipts
+    from app.donations import receipts
 
     old = receipts.find_receipt(ctx.db, args.number)
     return {"receipt": receipts.issue_receipt(ctx.db, ctx.actor, old.donation_id).to_dict()}
 
 
 def cmd_reprint(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipt_pdf, receipts
+    from app.donations import receipt_print, receipts
     from app.safe_write import write_bytes
 
-    pdf = receipt_pdf.print_receipt(ctx.db, ctx.actor, args.number, layout=args.layout)
+    pdf = receipt_print.print_receipt(ctx.db, ctx.actor, args.number, layout=args.layout)
     write_bytes(args.output, pdf)
     r = receipts.find_receipt(ctx.db, args.number)
     return {"receipt": r.to_dict(), "copy": r.print_count > 1, "pdf": str(args.output)}
 
 
 def cmd_official(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import receipts
+    from app.donations import receipts
 
     return {"receipt": receipts.set_official_number(ctx.db, ctx.actor, args.number,
                                                     args.official).to_dict()}
 
 
 def cmd_config(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import station
+    from app.station import station
 
     if args.title is not None:
         title = args.title.strip()

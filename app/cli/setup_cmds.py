@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from app.cli import Context
-from app.money import format_fen, parse_yuan
+from app.rules.money import format_fen, parse_yuan
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -42,12 +42,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import station
+    from app.station import setup, station
 
     code = station.normalise_code(args.station_code)  # refuse a bad code before creating a file
     db = ctx.open(create=True)
-    st = station.set_up(db, ctx.actor, code, args.station_name, args.township)
-    from app import funds
+    st = setup.set_up(db, ctx.actor, code, args.station_name, args.township)
+    from app.funds import funds
 
     return {"db": str(ctx.db_path), "station": st.to_dict(), "default_fund": funds.default_fund(db).name}
 
@@ -61,7 +61,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_fund_create(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import funds
+    from app.funds import funds
 
     opening = parse_yuan(args.opening, allow_zero=True)
     f = funds.create_fund(ctx.db, ctx.actor, args.name, args.kind, opening, args.note)
@@ -69,13 +69,13 @@ def cmd_fund_create(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_fund_list(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import funds
+    from app.funds import funds
 
     return {"funds": [f.to_dict() for f in funds.list_funds(ctx.db)]}
 
 
 def _show_funds(r: dict[str, Any]) -> str:
-    from app.funds import KIND_NAMES
+    from app.funds.funds import KIND_NAMES
 
     lines = [f"{'基金':<20}{'类型':<8}{'期初':>14}{'收入':>16}{'支出':>16}{'余额':>16}"]
     for f in r["funds"]:
@@ -86,7 +86,7 @@ def _show_funds(r: dict[str, Any]) -> str:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app import check
+    from app.safety import check
 
     report = check.run(ctx.db)
     if not report["ok"]:

@@ -6,7 +6,7 @@
   receipt is three pages; each page says which part it is.
 
 A `ReceiptView` holds the words and numbers already chosen (see
-`app.receipt_pdf`, which builds them from the database); this module only
+`app.donations.receipt_print`, which builds them from the database); this module only
 draws, so a batch of a thousand costs little more than its text.
 """
 
@@ -18,11 +18,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
-from app.money import format_fen, to_capitals
 from app.pdf import draw
 from app.pdf.draw import date_cn
 from app.pdf.fonts import new_canvas
 from app.pdf.frames import A4, A5_LANDSCAPE, MM, SLIP, Box, page_box, stacked_parts
+from app.rules.money import format_fen, to_capitals
 
 LAYOUTS = {"a5": "A5 单联", "a4-3": "A4 三联（存根联/收据联/记账联）", "slip": "三联收据纸 190×101.6mm"}
 PARTS = (("第一联", "存根联"), ("第二联", "收据联"), ("第三联", "记账联"))

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.distributions import LINE_STATUS_NAMES
-from app.eligibility import MONEY_STATUSES
 from app.excel import Column, Report, Written, write_table
-from app.masking import mask_id, mask_name
+from app.programmes.distributions import LINE_STATUS_NAMES
+from app.programmes.eligibility import MONEY_STATUSES
 from app.reports.period import Period, station_text
+from app.rules.masking import mask_id, mask_name
 
 TITLE = "发放台账"
 COLUMNS: tuple[Column, ...] = (
@@ -58,8 +58,7 @@ def _note(status: str, proxy_note: str, reason: str, reversal_reason: str) -> st
 
 def iter_rows(db: Database, period: Period, *, mask: bool = False) -> Iterator[list[Any]]:
     terms, params = period.where("d.distributed_on")
-    cur = db.execute(_SQL.format(where="".join(f" AND {t}" for t in terms)), params)
-    cur.row_factory = None
+    cur = db.tuples(_SQL.format(where="".join(f" AND {t}" for t in terms)), params)
     for (on, programme, fund, line_no, name, id_number, village, categories, amount, goods, status,
          proxy_name, proxy_note, reason, reversal_reason) in cur:
         if mask:

@@ -1,7 +1,7 @@
 """捐赠台账: the donation ledger, one row per donation, voided ones listed but not counted.
 
 Columns: date, receipt number, donor, kind (现金/物资) and method, amount, fund,
-定向 (for a programme or a person, or into a directed fund: `app.donations.DIRECTED_SQL`),
+定向 (for a programme or a person, or into a directed fund: `app.donations.donations.DIRECTED_SQL`),
 用途 (the programme, the recipient, the stated purpose), operator, 作废.
 Rows stream from one SQL query in date order; the 合计 row and the figures on
 the 说明 sheet leave voided donations out, as the fund balances do. With
@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.donations import DIRECTED_SQL, METHOD_NAMES
-from app.donors import KIND_NAMES as DONOR_KIND_NAMES
+from app.donations.donations import DIRECTED_SQL, METHOD_NAMES
+from app.donations.donors import KIND_NAMES as DONOR_KIND_NAMES
 from app.excel import Column, Report, Written, write_table
-from app.masking import mask_donor, mask_name
 from app.reports.period import Period, station_text
+from app.rules.masking import mask_donor, mask_name
 
 TITLE = "捐赠台账"
 COLUMNS: tuple[Column, ...] = (
@@ -77,8 +77,7 @@ def iter_rows(db: Database, period: Period, *, mask: bool = False) -> Iterator[l
     """The ledger's rows in `COLUMNS` order, straight off the cursor."""
     terms, params = period.where("d.donated_on")
     where = f"WHERE {' AND '.join(terms)}" if terms else ""
-    cur = db.execute(_SQL.format(where=where, directed=DIRECTED_SQL), params)
-    cur.row_factory = None  # plain tuples
+    cur = db.tuples(_SQL.format(where=where, directed=DIRECTED_SQL), params)
     methods = METHOD_NAMES
     donor_kinds = DONOR_KIND_NAMES
     for (on, kind, method, amount, purpose, status, void_reason, donor, donor_kind, fund, operator,

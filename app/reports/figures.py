@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db import Database
-from app.donations import DIRECTED_SQL
-from app.eligibility import MONEY_STATUSES
+from app.donations.donations import DIRECTED_SQL
+from app.programmes.eligibility import MONEY_STATUSES
 from app.reports.period import Period
 
 #: Buckets of a longer period are years.

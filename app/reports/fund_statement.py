@@ -6,7 +6,7 @@ valid (not voided) donations dated in the period, paid out counts the active
 (not reversed) money-out rows dated in it, exactly as the `fund_balances` view
 does for all time. Rows run 非定向, then 冠名基金, then 定向 funds, which a
 column 类型 names; 其中定向捐赠 shows money given for a programme or a person or into a
-directed fund (`app.donations.DIRECTED_SQL`). Donated goods count at their value; two columns
+directed fund (`app.donations.donations.DIRECTED_SQL`). Donated goods count at their value; two columns
 say how much of the income, and of the balance, is goods rather than money.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.donations import DIRECTED_SQL
+from app.donations.donations import DIRECTED_SQL
 from app.excel import Column, Report, Written, write_table
-from app.funds import KIND_NAMES
+from app.funds.funds import KIND_NAMES
 from app.reports.period import Period, station_text
 
 TITLE = "基金收支表"

@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import station
 from app.db import Database
 from app.errors import DataError
 from app.excel.writer import Cancelled
-from app.money import format_fen
 from app.pdf import draw, table
 from app.pdf.fonts import FONT, new_canvas
 from app.pdf.frames import A4, MM, Box
 from app.reports.period import Period, station_text
 from app.reports.public_notice import TITLE, iter_rows, summary
+from app.rules.money import format_fen
 from app.safe_write import write_file
+from app.station import station
 
 __all__ = ["Cancelled", "NoticeResult", "page_sizes", "write_notice_pdf"]
 

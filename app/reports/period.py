@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from app import station
 from app.db import Database
 from app.errors import InputError
+from app.station import station
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.donations import METHOD_NAMES
-from app.eligibility import MONEY_STATUSES
+from app.donations.donations import METHOD_NAMES
 from app.excel import Column, Report, Written, write_table
-from app.masking import mask_donor, mask_id, mask_name
+from app.programmes.eligibility import MONEY_STATUSES
 from app.reports.period import Period, station_text
+from app.rules.masking import mask_donor, mask_id, mask_name
 
 TITLE = "慈善款物收支公示"
 COLUMNS: tuple[Column, ...] = (
@@ -72,8 +72,7 @@ def iter_rows(db: Database, period: Period) -> Iterator[list[Any]]:
     a_terms, a_params = period.where("x.distributed_on")
     sql = _SQL.format(donation_where="".join(f" AND {t}" for t in d_terms), money=_MONEY_SQL,
                       aid_where="".join(f" AND {t}" for t in a_terms))
-    cur = db.execute(sql, d_params + a_params)
-    cur.row_factory = None
+    cur = db.tuples(sql, d_params + a_params)
     for section, on, name, kind, id_number, village, fund, what, method, items, amount, _, _ in cur:
         if section == 0:
             yield [on, "收入", mask_donor(name, kind), None, None, fund, _content(what, method, items),

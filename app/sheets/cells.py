@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.errors import InputError
-from app.money import MAX_FEN, MoneyError, parse_yuan
+from app.rules.money import MAX_FEN, MoneyError, parse_yuan
 
 
 class CellError(InputError):
@@ -154,7 +154,7 @@ def to_int(value: Any) -> int | None:
 def to_amount_fen(value: Any, *, scale: int = 1) -> int | None:
     """An amount in yuan (or in 万元 with scale=10000) as integer fen; None when empty.
 
-    Accepts what `app.money.parse_yuan` accepts: 300, "¥300", "300元", "1,000.00".
+    Accepts what `app.rules.money.parse_yuan` accepts: 300, "¥300", "300元", "1,000.00".
     """
     if is_blank(value):
         return None

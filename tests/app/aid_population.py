@@ -1,6 +1,6 @@
 """Building populations of people for the programme and distribution tests, fast and exactly.
 
-People go in through `app.recipients.row_values` (the same cleaning as the register and the
+People go in through `app.recipients.recipients.row_values` (the same cleaning as the register and the
 demo) with `executemany`, in one audited transaction, so a test can lay out hundreds of
 children, households and distractors with the ages and categories it needs.
 """
@@ -11,10 +11,11 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from app import audit, recipients
+from app import audit
 from app.db import Database, now_iso
-from app.idcard import check_char
 from app.ids import new_id
+from app.recipients import recipients
+from app.rules.idcard import check_char
 
 _SEQ = itertools.count(1)
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app import distributions, donations, donors, funds, programmes, recipients
-from app.donations import DonationInput, GoodsLine
-from app.idcard import check_char
-from app.programmes import ProgrammeInput
-from app.recipients import RecipientInput
+from app.donations import donations, donors
+from app.donations.donations import DonationInput, GoodsLine
+from app.funds import funds
+from app.programmes import distributions, programmes
+from app.programmes.programmes import ProgrammeInput
+from app.recipients import recipients
+from app.recipients.recipients import RecipientInput
+from app.rules.idcard import check_char
 
 TODAY = dt.date(2024, 12, 31)
 

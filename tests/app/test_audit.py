@@ -2,8 +2,11 @@ import sqlite3
 
 import pytest
 
-from app import accounts, audit, check, funds
+from app import audit
 from app.errors import Conflict
+from app.funds import funds
+from app.safety import check
+from app.station import accounts
 
 
 def _tamper(db, sql):

@@ -2,10 +2,10 @@ import sqlite3
 
 import pytest
 
-from app import accounts, station
 from app.db import APPLICATION_ID, SCHEMA_VERSION, Database
 from app.errors import DataError
-from app.schema import MIGRATIONS
+from app.migrations import MIGRATIONS
+from app.station import accounts, setup
 
 
 def test_pragmas(db):
@@ -60,7 +60,7 @@ def test_newer_database_is_refused_untouched(tmp_path):
 def test_damaged_file_is_detected(tmp_path):
     p = tmp_path / "d.db"
     d = Database.open(p, create=True)
-    station.set_up(d, accounts.SYSTEM, "ST01", "站")
+    setup.set_up(d, accounts.SYSTEM, "ST01", "站")
     d.close()
     data = bytearray(p.read_bytes())
     for i in range(100, 4096):  # overwrite the schema page after the header
@@ -144,7 +144,7 @@ def test_every_travelling_table_has_text_id(db):
 
 
 def test_disk_full_leaves_data_as_it_was(db):
-    from app import funds
+    from app.funds import funds
 
     before = db.scalar("SELECT count(*) FROM funds")
     db.conn.execute("PRAGMA max_page_count = %d" % db.scalar("PRAGMA page_count"))
@@ -155,3 +155,55 @@ def test_disk_full_leaves_data_as_it_was(db):
     db.conn.execute("PRAGMA max_page_count = 1073741823")
     assert db.scalar("SELECT count(*) FROM funds") >= before
     assert db.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_a_bug_is_not_shown_as_a_problem_of_the_world(db):
+    """A mistake in the program's SQL or a broken rule stays a bug: never "数据库出错" to a person."""
+    with pytest.raises(sqlite3.OperationalError):
+        db.query("SELECT no_such_column FROM funds")
+    with pytest.raises(sqlite3.IntegrityError):
+        with db.transaction() as c:
+            c.execute("INSERT INTO funds(id, name, kind, created_at, created_by, updated_at, updated_by)"
+                      " VALUES ('x', 'y', 'no-such-kind', '', 'system', '', 'system')")
+    with pytest.raises(sqlite3.OperationalError):
+        list(db.tuples("SELECT * FROM no_such_table"))
+
+
+def _error_with_code(code: int) -> sqlite3.Error:
+    exc = sqlite3.OperationalError("whatever the words")
+    exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return exc
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    (13, "disk_full"), (5, "locked"), (6, "locked"), (11, "damaged"), (26, "not_database"),
+    (8, "read_only"), (14, "cannot_open"), (10, "io_error"), (10 | (3 << 8), "io_error"),
+    (8 | (1 << 8), "read_only"),
+])
+def test_world_errors_are_told_apart_by_sqlite_code_not_words(code, reason):
+    from app.db import translate, world_reason
+
+    assert world_reason(_error_with_code(code)) == reason
+    assert translate(_error_with_code(code), "x.db").reason == reason
+
+
+@pytest.mark.parametrize("code", [1, 19, 20, 21, 25])  # ERROR, CONSTRAINT, MISMATCH, MISUSE, RANGE
+def test_errors_of_the_program_are_bugs_whatever_they_say(code):
+    from app.db import world_reason
+
+    exc = _error_with_code(code)
+    exc.args = ("database or disk is full (but the code says otherwise)",)
+    assert world_reason(exc) is None
+
+
+def test_real_disk_full_carries_its_code(db):
+    db.conn.execute("PRAGMA max_page_count = %d" % db.scalar("PRAGMA page_count"))
+    try:
+        with pytest.raises(DataError) as e:
+            with db.transaction() as c:
+                c.execute("CREATE TABLE filler(x)")
+                c.execute("INSERT INTO filler VALUES (zeroblob(1000000))")
+        assert e.value.reason == "disk_full" and e.value.facts["sqlite"] == "SQLITE_FULL"
+    finally:
+        db.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'filler'") == 0

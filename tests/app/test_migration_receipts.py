@@ -2,9 +2,13 @@
 
 import pytest
 
-from app import accounts, audit, check, donations, donors, receipt_report, receipts, station
+from app import audit
 from app.db import SCHEMA_VERSION, Database
+from app.donations import donations, donors, receipts
 from app.ids import new_id
+from app.reports import receipt_report
+from app.safety import check
+from app.station import accounts, setup
 
 AT = "2026-01-01T09:00:00+08:00"
 
@@ -37,7 +41,7 @@ def v1_with_donations(tmp_path):
     p = tmp_path / "old.db"
     db = Database.open(p, create=True, migrate=False)
     db.migrate(target=1)
-    station.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
+    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
     donor = donors.create_donor(db, accounts.SYSTEM, "person", "张三明")
     fund = db.scalar("SELECT id FROM funds WHERE is_default = 1")
     ids = {

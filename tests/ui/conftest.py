@@ -24,3 +24,12 @@ def chinese_font(qapp):
     from ui import theme
 
     return theme.ensure_chinese_font()
+
+
+@pytest.fixture(autouse=True)
+def app_font_restored(qapp):
+    """A test that switches to large text leaves the next test the font it found."""
+    font = qapp.font()
+    yield
+    if qapp.font() != font:
+        qapp.setFont(font)

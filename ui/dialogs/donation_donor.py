@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import donors
-from app.accounts import Operator
-from app.codes import parse_credit_code
 from app.db import Database
+from app.donations import donors
 from app.errors import CharityDeskError
+from app.rules.codes import parse_credit_code
+from app.station.accounts import Operator
 
 
 class DonationDonorDialog(QDialog):

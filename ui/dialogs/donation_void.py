@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import donations, receipts
-from app.accounts import Operator
 from app.db import Database
+from app.donations import donations, receipts
 from app.errors import CharityDeskError
+from app.station.accounts import Operator
 
 
 class DonationVoidDialog(QDialog):

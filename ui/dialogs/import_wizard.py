@@ -1,7 +1,7 @@
 """导入向导: pick a spreadsheet, fix which column is which, see every row's problems, then import.
 
 One dialog for every kind of import whose service module has the same shape
-as `app.recipient_import`: `FIELDS`, `preview(db, path, *, sheet, header_row,
+as `app.imports.recipients`: `FIELDS`, `preview(db, path, *, sheet, header_row,
 mapping)` returning rows with `number`, `status` (new / duplicate / invalid)
 and `problems`, plus `counts` and `table`; and `apply(db, actor, preview, *,
 skip_invalid, update)` returning an `ImportResult`. Reading and writing run
@@ -37,11 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import recipient_import, sheets
-from app.accounts import Operator
+from app import sheets
 from app.db import Database
 from app.errors import CharityDeskError
-from app.importing import ImportResult
+from app.imports import recipients as recipient_import
+from app.imports.common import ImportResult
+from app.station.accounts import Operator
 
 _Index = QModelIndex | QPersistentModelIndex
 _TINT = QColor("#fde2e2")       # rows with problems
@@ -134,7 +135,7 @@ class ImportWizard(QDialog):
         self.fields: tuple[Any, ...] = tuple(service.FIELDS)
         self.path: Path | None = None
         self.preview: Any | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.error: BaseException | None = None
         self.message_box: QMessageBox | None = None
         self.busy = False
@@ -312,7 +313,7 @@ class ImportWizard(QDialog):
                 db.close()
 
         self.preview = None
-        self.result = None
+        self.import_result = None
         self._set_busy(True, self.tr("正在读取表格……"))
         run_job(work, lambda out: self._previewed(generation, out),
                 lambda exc: self._failed(generation, exc))
@@ -424,7 +425,7 @@ class ImportWizard(QDialog):
 
     def _update_buttons(self) -> None:
         can = self.operator.can_write
-        ready = self.preview is not None and not self.busy and self.result is None
+        ready = self.preview is not None and not self.busy and self.import_result is None
         self.import_button.setEnabled(can and ready)
         self.import_button.setToolTip("" if can else self.tr("只读账号不能导入"))
 
@@ -453,9 +454,9 @@ class ImportWizard(QDialog):
     def _applied(self, result: ImportResult) -> None:
         self._generation += 1
         self._set_busy(False)
-        self.result = result
+        self.import_result = result
         if result.refused:
-            self.result = None  # the person may tick 跳过有错误的行 and try again
+            self.import_result = None  # the person may tick 跳过有错误的行 and try again
             self.status.setStyleSheet("color: #c0392b;")
             self.status.setText(result.message)
             self._message(QMessageBox.Icon.Warning, self.tr("没有导入"), result.message)

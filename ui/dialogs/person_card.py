@@ -39,12 +39,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, audit, households, recipient_search, recipients
-from app.codes import PhoneError, parse_phone
+from app import audit
 from app.db import Database
 from app.errors import CharityDeskError, InputError
-from app.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
-from app.recipient_search import Filters
+from app.recipients import households, recipients
+from app.recipients import search as recipient_search
+from app.recipients.search import Filters
+from app.rules.codes import PhoneError, parse_phone
+from app.rules.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
+from app.station import accounts
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7f3b;"

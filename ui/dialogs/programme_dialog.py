@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import funds, programmes, recipients
-from app.accounts import Operator
 from app.db import Database
 from app.errors import CharityDeskError, InputError
-from app.money import format_fen, parse_yuan
-from app.programmes import PRIORITIES, Programme, ProgrammeInput, Rules
+from app.funds import funds
+from app.programmes import programmes
+from app.programmes.programmes import PRIORITIES, Programme, ProgrammeInput, Rules
+from app.recipients import recipients
+from app.rules.money import format_fen, parse_yuan
+from app.station.accounts import Operator
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -49,7 +51,7 @@ def _optional_spin(low: int, high: int, none_text: str, suffix: str) -> QSpinBox
 
 
 class ProgrammeDialog(QDialog):
-    """New programme (programme None) or changes to one; saving calls `app.programmes`."""
+    """New programme (programme None) or changes to one; saving calls `app.programmes.programmes`."""
 
     def __init__(self, db: Database, operator: Operator, programme: Programme | None = None,
                  parent: QWidget | None = None) -> None:

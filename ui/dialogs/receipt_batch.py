@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.dates import py_date
+
 
 def _qdate(d: dt.date) -> QDate:
     return QDate(d.year, d.month, d.day)
@@ -52,7 +54,7 @@ class ReceiptBatchDialog(QDialog):
         layout.addWidget(buttons)
 
     def range(self) -> tuple[dt.date, dt.date]:
-        return self.date_from.date().toPython(), self.date_to.date().toPython()  # type: ignore[return-value]
+        return py_date(self.date_from.date()), py_date(self.date_to.date())
 
     def _go(self, action: str) -> None:
         a, b = self.range()

@@ -2,7 +2,7 @@
 
 `IncludedModel` shows the people on the list, straight from the plan the worker
 computed. `ExcludedModel` holds only the ids of the people left out and asks
-`app.eligibility.explain_excluded` for their reasons a page at a time, when
+`app.programmes.eligibility.explain_excluded` for their reasons a page at a time, when
 those rows are shown (the register may hold 100,000 people). `LineModel` shows
 a confirmed distribution's lines and their sign-off status.
 """
@@ -14,12 +14,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app import eligibility
 from app.db import Database
-from app.distributions import LINE_STATUS_NAMES, Line
-from app.eligibility import Candidate, Plan
-from app.masking import mask_id
-from app.money import format_fen
+from app.programmes import eligibility
+from app.programmes.distributions import LINE_STATUS_NAMES, Line
+from app.programmes.eligibility import Candidate, Plan
+from app.rules.masking import mask_id
+from app.rules.money import format_fen
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200

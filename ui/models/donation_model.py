@@ -1,6 +1,6 @@
 """The donation list's table model: row handles only, fetched in blocks; rows read in pages as shown.
 
-Filters and sorting re-run the query in SQLite (`app.donation_query`). The row
+Filters and sorting re-run the query in SQLite (`app.donations.query`). The row
 count and the totals come from one aggregate; the handles arrive a block at a
 time as the view scrolls (all at once for orders that are not paged), and the
 shown columns a page of 100 at a time, with a small cache.
@@ -21,11 +21,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from app import donation_query
 from app.db import Database
-from app.donation_query import COLUMNS, Filters, Sort, Totals
-from app.donations import METHOD_NAMES
-from app.money import format_fen
+from app.donations import query as donation_query
+from app.donations.donations import METHOD_NAMES
+from app.donations.query import COLUMNS, Filters, Sort, Totals
+from app.rules.money import format_fen
 
 _Index = QModelIndex | QPersistentModelIndex
 

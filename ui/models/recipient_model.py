@@ -1,7 +1,7 @@
 """The register's table model: it holds row handles only and reads rows in pages as they are shown.
 
 Searching, filtering and sorting re-run the query in SQLite
-(`app.recipient_search`); the model keeps the ordered handles (integers) and
+(`app.recipients.search`); the model keeps the ordered handles (integers) and
 a small cache of fetched pages, so 100,000 people cost a list of ints.
 """
 
@@ -21,15 +21,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from app import recipient_search
 from app.db import Database
-from app.recipient_search import COLUMNS, Filters, Sort
+from app.recipients import search
+from app.recipients.search import COLUMNS, Filters, Sort
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class RecipientModel(QAbstractTableModel):
-    """Columns are every key of `recipient_search.COLUMNS`; the view hides and orders them."""
+    """Columns are every key of `search.COLUMNS`; the view hides and orders them."""
 
     PAGE = 100
     MAX_PAGES = 40
@@ -68,7 +68,7 @@ class RecipientModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-run the query with the current text, filters and sort."""
         self._today = dt.date.today()
-        ids = recipient_search.search_ids(self.db, self.text, self.filters, self.sort_spec)
+        ids = search.search_ids(self.db, self.text, self.filters, self.sort_spec)
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -159,7 +159,7 @@ class RecipientModel(QAbstractTableModel):
         cached = self._pages.get(page)
         if cached is None:
             part = self._ids[page * self.PAGE:(page + 1) * self.PAGE]
-            cached = recipient_search.fetch_rows(self.db, part, today=self._today)
+            cached = search.fetch_rows(self.db, part, today=self._today)
             self._pages[page] = cached
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)

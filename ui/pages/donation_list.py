@@ -1,7 +1,7 @@
 """The donation list: filters, totals of what is shown, a donation's detail with its receipts,
 void (administrators) and reprint (补打), batch printing, and the funds' balances.
 
-Changing a filter re-runs the query in SQLite (`app.donation_query`) through
+Changing a filter re-runs the query in SQLite (`app.donations.query`) through
 the lazy `DonationModel`; typing in the donor box waits 150 ms for a pause.
 """
 
@@ -30,15 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import donation_query, funds, receipts
-from app.accounts import Operator
 from app.db import Database
-from app.donation_query import Filters, Totals
-from app.money import format_fen
+from app.donations import query as donation_query
+from app.donations import receipts
+from app.donations.query import Filters, Totals
+from app.funds import funds
+from app.rules.money import format_fen
+from app.station.accounts import Operator
 from ui.dialogs.donation_void import DonationVoidDialog
 from ui.dialogs.receipt_batch import ReceiptBatchDialog
 from ui.models.donation_model import DonationModel
 from ui.printing import ReceiptPrinting
+from ui.widgets.dates import py_date
 
 
 def _qdate(d: dt.date) -> QDate:
@@ -212,8 +215,8 @@ class DonationList(QWidget):
     def filters(self) -> Filters:
         dates = self.use_dates.isChecked()
         return Filters(
-            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
-            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_from=py_date(self.date_from.date()) if dates else None,
+            date_to=py_date(self.date_to.date()) if dates else None,
             donor_text=self.donor_text.text(), fund_id=self.fund.currentData(),
             method=self.method.currentData(), voided=self.status.currentData())
 
@@ -224,7 +227,7 @@ class DonationList(QWidget):
 
     def open_import(self, path: str | None = None) -> None:
         """The shared import wizard on the donation list service (import-donations)."""
-        from app import donation_import
+        from app.imports import donations as donation_import
         from ui.dialogs.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.db, self.operator, service=donation_import,

@@ -4,7 +4,7 @@ Entry: type the donor's name, phone or pinyin initials (`zs`), Enter picks the
 first match (Down/Up choose another) and the cursor jumps to the amount.
 Ctrl+Enter saves and prints the receipt, Ctrl+S only saves; the form then
 clears and the cursor is back in the donor field. Amounts are checked as they
-are typed (`app.money.parse_yuan`): a mistake shows in red under the field
+are typed (`app.rules.money.parse_yuan`): a mistake shows in red under the field
 and the save buttons are off until it is fixed.
 """
 
@@ -42,14 +42,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import donations, donors, funds, programmes, receipts, recipient_search
-from app.accounts import Operator
 from app.db import Database
-from app.donations import DonationInput, GoodsLine
+from app.donations import donations, donors, receipts
+from app.donations.donations import DonationInput, GoodsLine
 from app.errors import CharityDeskError
-from app.money import MoneyError, format_fen, parse_yuan
+from app.funds import funds
+from app.programmes import programmes
+from app.recipients import search as recipient_search
+from app.rules.money import MoneyError, format_fen, parse_yuan
+from app.station.accounts import Operator
 from ui.dialogs.donation_donor import DonationDonorDialog
 from ui.printing import ReceiptPrinting
+from ui.widgets.dates import py_date
 
 ERROR_STYLE = "color: #c0392b;"
 GOODS_ROWS = 4
@@ -516,7 +520,7 @@ class DonationEntry(QWidget):
             amount, method = 0, None
         pid = self.programme.currentData()
         data = DonationInput(
-            donor_id=self.donor.picked_id, donated_on=self.date.date().toPython(),  # type: ignore[arg-type]
+            donor_id=self.donor.picked_id, donated_on=py_date(self.date.date()),
             amount_fen=amount, method=method, goods=lines,
             fund_id=None if pid else self.fund.currentData(), programme_id=pid,
             recipient_id=self.recipient.picked_id, purpose=self.purpose.text(), note=self.note.text())

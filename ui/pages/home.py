@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import funds, overview
 from app.db import Database
-from app.money import format_fen
+from app.funds import funds
 from app.reports.period import Period
+from app.rules.money import format_fen
+from app.station import overview
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.worker import Job, run_job
 

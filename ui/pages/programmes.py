@@ -5,7 +5,7 @@ The candidate list, confirming, the sign-off sheet and the transfer list run on
 a worker (`ui.worker.run_job`) with their own database connection; the page
 only shows results. Hand-made changes live on a draft distribution, so they
 survive closing the program; a draft is confirmed (or cancelled) explicitly.
-All rules and money checks are in `app.eligibility` and `app.distributions`.
+All rules and money checks are in `app.programmes.eligibility` and `app.programmes.distributions`.
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import distributions, programmes, signoff_sheet, transfer_list
-from app.accounts import Operator
 from app.db import Database
-from app.distributions import Distribution
-from app.eligibility import OUT_WORDS, Plan
 from app.errors import CharityDeskError
-from app.money import format_fen
-from app.programmes import Programme
+from app.programmes import distributions, programmes, signoff_sheet, transfer_list
+from app.programmes.distributions import Distribution
+from app.programmes.eligibility import OUT_WORDS, Plan
+from app.programmes.programmes import Programme
+from app.rules.money import format_fen
+from app.station.accounts import Operator
 from ui.dialogs.programme_dialog import ProgrammeDialog
 from ui.models.distribution_models import ExcludedModel, IncludedModel, LineModel
 from ui.worker import Job, run_job

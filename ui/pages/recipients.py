@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import recipient_search, recipients
-from app.accounts import Operator
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
-from app.recipient_search import COLUMNS, DEFAULT_COLUMNS, Filters
+from app.recipients import recipients
+from app.recipients import search as recipient_search
+from app.recipients.search import COLUMNS, DEFAULT_COLUMNS, Filters
+from app.station.accounts import Operator
 from ui import settings
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.person_card import PersonCard
@@ -437,7 +438,7 @@ class RecipientsPage(QWidget):
         source = self.db
 
         def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            from app.recipient_export import export_recipients
+            from app.recipients.export import export_recipients
 
             step = [0]
 

@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
-from app.money import format_fen
 from app.reports.catalog import KINDS, ReportKind, Request
 from app.reports.period import Period
+from app.rules.money import format_fen
 from ui import settings
 from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
+from ui.widgets.dates import py_date
 from ui.worker import Job, run_job
 
 PRESETS = ("今年", "去年", "本月", "上月", "本季度", "上季度", "全部", "自定义")
@@ -90,9 +91,10 @@ class ReportsPage(QWidget):
         self.preset = QComboBox()
         self.preset.addItems([self.tr(p) for p in PRESETS])
         self.preset.setAccessibleName(self.tr("统计期间"))
-        self.date_from = QDateEdit(calendarPopup=True)
-        self.date_to = QDateEdit(calendarPopup=True)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
         for edit, name in ((self.date_from, self.tr("起始日期")), (self.date_to, self.tr("截止日期"))):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._dates_edited)
@@ -125,21 +127,21 @@ class ReportsPage(QWidget):
             self.kind_buttons.addButton(button, i)
             grid.addWidget(button, i // 3, i % 3)
         self.kind_buttons.button(0).setChecked(True)
-        self.kind_buttons.idToggled.connect(lambda _i, on: on and self._kind_changed())
+        self.kind_buttons.idToggled.connect(self._kind_toggled)
         rows = (len(self.kinds) + 2) // 3
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
         grid.addWidget(self.help, rows, 0, 1, 3)
         options = QHBoxLayout()
-        self.mask = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
+        self.mask_box = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
         self._mask_wanted = False  # the person's own choice, kept while a report fixes the box
-        self.mask.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
+        self.mask_box.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
         self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
-        options.addWidget(self.mask)
+        options.addWidget(self.mask_box)
         options.addWidget(self.as_pdf)
         options.addStretch(1)
         options.addWidget(self.export_button)
@@ -246,7 +248,7 @@ class ReportsPage(QWidget):
         """The chosen period; raises InputError when the start is after the end."""
         if PRESETS[self.preset.currentIndex()] == "全部":
             return Period()
-        return Period(self.date_from.date().toPython(), self.date_to.date().toPython())  # type: ignore[arg-type]
+        return Period(py_date(self.date_from.date()), py_date(self.date_to.date()))
 
     def chart_period(self) -> Period:
         """What the charts show: the year of a yearly report, else the chosen period."""
@@ -262,13 +264,17 @@ class ReportsPage(QWidget):
     def choose(self, key: str) -> None:
         self.kind_buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
 
+    def _kind_toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self._kind_changed()
+
     def _kind_changed(self) -> None:
         self._forget_failure()
         kind = self.kind()
         self.help.setText(kind.help)
-        self.mask.setEnabled(kind.maskable)
+        self.mask_box.setEnabled(kind.maskable)
         # Ticked and fixed for the notice, off where there are no names, else the person's choice.
-        self.mask.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
+        self.mask_box.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
         self.as_pdf.setVisible(".pdf" in kind.suffixes)
         was_yearly = self._yearly
         self._enable_period()
@@ -279,7 +285,7 @@ class ReportsPage(QWidget):
         """What to export; a yearly report ignores the dates (so dates in the wrong order don't stop it)."""
         period = Period() if self.kind().covers == "year" else self.period()
         return Request(path=path, period=period, year=self.year.value(),
-                       mask=self.mask.isChecked() and self.kind().maskable)
+                       mask=self.mask_box.isChecked() and self.kind().maskable)
 
     # ---------- export ----------
     def export(self, path: str | None = None) -> Job | None:

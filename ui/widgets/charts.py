@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from app.money import format_fen
+from app.rules.money import format_fen
 
 Orientation = Literal["vertical", "horizontal"]
 

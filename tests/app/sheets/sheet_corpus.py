@@ -19,7 +19,7 @@ from typing import Any
 
 import openpyxl
 
-from app.idcard import check_char
+from app.rules.idcard import check_char
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

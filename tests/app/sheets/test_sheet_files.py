@@ -8,7 +8,7 @@ import pytest
 import sheet_corpus as c
 
 from app import sheets
-from app.recipient_import import FIELDS
+from app.imports.recipients import FIELDS
 from app.sheets import SheetError, read_table
 
 

@@ -6,7 +6,7 @@ import pytest
 import sheet_corpus as c
 
 from app import sheets
-from app.recipient_import import FIELDS
+from app.imports.recipients import FIELDS
 from app.sheets import AMOUNT, DATE, Field, SheetError, read_table
 
 DONATION_FIELDS = sheets.fields("donations", (

@@ -1,0 +1,1 @@
+"""Gifts coming in: donations, donors, numbered receipts and the donation list."""

@@ -1,0 +1,1 @@
+"""Funds (基金): the general fund, named community funds and directed funds."""

@@ -1,0 +1,1 @@
+"""Aid programmes: eligibility, distribution days, sign-off sheets and transfer lists."""

@@ -1,0 +1,1 @@
+"""The register of people the fund helps: people, households, search and export."""

@@ -1,0 +1,1 @@
+"""Keeping the station's data safe: the integrity check."""

@@ -1,0 +1,1 @@
+"""The station itself: its profile, its operators and the home page figures."""

@@ -1,0 +1,38 @@
+"""Setting up a new station: its profile, the default general fund and the built-in categories.
+
+Above the funds and the register (it creates the first of each), so it lives apart from the
+profile in `app.station.station`, which every domain reads.
+"""
+
+from __future__ import annotations
+
+from app import audit
+from app.db import Database, now_iso
+from app.errors import Conflict, InputError
+from app.funds import funds
+from app.recipients import recipients
+from app.station.accounts import Operator
+from app.station.station import Station, get_station, is_initialised, normalise_code
+
+
+def set_up(db: Database, actor: Operator, code: str, name: str, township: str = "",
+           organisation: str = "") -> Station:
+    """Create the station profile, the default general fund and the built-in categories."""
+    code = normalise_code(code)
+    name = (name or "").strip()
+    if not name:
+        raise InputError("empty_station_name", "请填写工作站名称")
+    station = Station(code, name, (township or "").strip(), (organisation or "").strip() or name)
+    with db.transaction() as c:
+        if is_initialised(db):
+            raise Conflict("already_initialised", f"这个数据库已经建立了工作站：{get_station(db).name}")
+        at = now_iso()
+        c.execute(
+            "INSERT INTO station(singleton, station_code, name, township, organisation, created_at,"
+            " updated_at) VALUES (1,?,?,?,?,?,?)",
+            (station.station_code, station.name, station.township, station.organisation, at, at),
+        )
+        audit.record(c, actor, "create", "station", station.station_code, None, station.to_dict())
+        funds.create_default(db, actor)
+        recipients.create_builtin_categories(db, actor)
+    return station

@@ -1,0 +1,82 @@
+"""The station profile and the settings that travel with the data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app import audit
+from app.db import Database, now_iso
+from app.errors import InputError, NotFound
+from app.station.accounts import Operator, require_admin
+
+#: Settings kept in the database (they must travel with the data), with defaults.
+SETTINGS: dict[str, str] = {
+    "receipt_title": "捐赠收据",
+    "receipt_layout": "a5",
+}
+
+
+@dataclass(frozen=True)
+class Station:
+    station_code: str
+    name: str
+    township: str
+    organisation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_code(code: str) -> str:
+    c = (code or "").strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,12}", c):
+        raise InputError("bad_station_code", f"站点编号应为2–12位字母或数字（如 ST01）：{code}")
+    return c
+
+
+def is_initialised(db: Database) -> bool:
+    return db.scalar("SELECT count(*) FROM station") == 1
+
+
+def get_station(db: Database) -> Station:
+    row = db.one("SELECT * FROM station WHERE singleton = 1")
+    if row is None:
+        raise NotFound("not_initialised", "这个数据库还没有建立工作站，请先运行 init")
+    return Station(row["station_code"], row["name"], row["township"], row["organisation"])
+
+
+def update_station(db: Database, actor: Operator, *, name: str | None = None,
+                   township: str | None = None, organisation: str | None = None) -> Station:
+    require_admin(actor, "修改工作站资料")
+    with db.transaction() as c:
+        before = get_station(db)
+        after = Station(
+            before.station_code,
+            (name if name is not None else before.name).strip() or before.name,
+            (township if township is not None else before.township).strip(),
+            (organisation if organisation is not None else before.organisation).strip(),
+        )
+        c.execute("UPDATE station SET name=?, township=?, organisation=?, updated_at=? WHERE singleton=1",
+                  (after.name, after.township, after.organisation, now_iso()))
+        audit.record(c, actor, "update", "station", before.station_code, before.to_dict(), after.to_dict())
+    return after
+
+
+def get_setting(db: Database, key: str) -> str:
+    if key not in SETTINGS:
+        raise KeyError(key)
+    value = db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    return SETTINGS[key] if value is None else str(value)
+
+
+def set_setting(db: Database, actor: Operator, key: str, value: str) -> None:
+    if key not in SETTINGS:
+        raise InputError("unknown_setting", f"没有这个设置项：{key}")
+    require_admin(actor, "修改设置")
+    with db.transaction() as c:
+        before = get_setting(db, key)
+        c.execute("INSERT INTO settings(key, value) VALUES (?, ?)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        audit.record(c, actor, "set", "settings", key, {"value": before}, {"value": value})
