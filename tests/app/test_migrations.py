@@ -1,0 +1,109 @@
+"""Migrations: shipped steps never change, and every step runs over data of the shape before it."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from migration_seeds import SEEDS  # tests/app is on sys.path
+
+from app.db import SCHEMA_VERSION, Database
+from app.funds import funds
+from app.migrations import MIGRATIONS
+from app.reports import receipt_report
+from app.safety import check
+
+#: sha256 of the SQL of every shipped step. A changed old step fails here: add a new step instead.
+#: A new step adds its line (the failure message prints it).
+FROZEN = {
+    1: "2ad9b837025940b7a3a9879653dfaf2c81bd62c5bcbe13721b5b7f60c0cd887c",
+    2: "15d11444120203aaa9c95d0082d25c3d5ececf75dd7634025d856c793a98ec42",
+    3: "04a843ca7923e1d6ae8260a9149e5fef30e65cd105d04504e02e10c5dbe35452",
+    4: "9ec80e24bf8503d5db88421fc27e54d89c8fa5d325817df716685c180b8e8354",
+    5: "376270750637f0820143dca759a9355ea389a02e4e89c621d9a1a74ff1ac8a17",
+}
+
+
+def _digest(sql: str) -> str:
+    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
+def test_shipped_migrations_are_frozen():
+    now = {v: _digest(sql) for v, _, sql in MIGRATIONS}
+    new = {v: h for v, h in now.items() if v not in FROZEN}
+    assert not new, "add to FROZEN: " + ", ".join(f'{v}: "{h}"' for v, h in new.items())
+    assert now == FROZEN, "a shipped migration was edited: add a new step instead"
+
+
+def test_every_step_has_a_seed():
+    assert sorted(SEEDS) == [v for v, _, _ in MIGRATIONS]
+
+
+def _build(path, upto: int) -> Database:
+    """A database that lived through versions 1..`upto`, with each version's data added in turn."""
+    db = Database.open(path, create=True, migrate=False)
+    for version in range(1, upto + 1):
+        db.migrate(target=version)
+        with db.transaction() as c:
+            for statement in _statements(SEEDS[version]):
+                c.execute(statement)
+    return db
+
+
+def _statements(script: str) -> list[str]:
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    assert not buf.strip(), buf
+    return out
+
+
+def _rows(db: Database) -> dict[str, dict[tuple, dict]]:
+    """Every row of every table, by primary key (rowid where there is none), as column → value."""
+    out: dict[str, dict[tuple, dict]] = {}
+    tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                     " AND name NOT LIKE 'sqlite_%'")]
+    for t in tables:
+        info = db.query(f"PRAGMA table_info({t})")
+        pk = [r["name"] for r in sorted(info, key=lambda r: r["pk"]) if r["pk"]] or ["rowid"]
+        cols = ", ".join(pk + [r["name"] for r in info])
+        out[t] = {tuple(r[:len(pk)]): dict(zip([c["name"] for c in info], r[len(pk):], strict=True))
+                  for r in db.tuples(f"SELECT {cols} FROM {t}")}
+    return out
+
+
+@pytest.mark.parametrize("start", [v for v, _, _ in MIGRATIONS])
+def test_data_of_every_version_survives_every_later_step(tmp_path, start):
+    path = tmp_path / f"v{start}.db"
+    db = _build(path, start)
+    before = _rows(db)
+    assert sum(len(r) for r in before.values()) > 20
+    db.close()
+
+    db = Database.open(path)  # the newest program opens and migrates it
+    assert db.version == SCHEMA_VERSION
+    assert db.scalar("PRAGMA integrity_check") == "ok"
+    assert db.query("PRAGMA foreign_key_check") == []
+    after = _rows(db)
+    for table, rows in before.items():
+        if table == "schema_migrations":
+            continue
+        for key, row in rows.items():
+            assert key in after[table], f"{table} {key} lost"
+            kept = {c: after[table][key][c] for c in row}
+            assert kept == row, f"{table} {key} changed"
+    report = check.run(db)
+    assert report["ok"], report["errors"]
+
+    # The newest services read the old data: the general fund holds its opening balance, the cash
+    # and the goods given to it, less the aid that was not reversed.
+    general = next(f for f in funds.list_funds(db) if f.is_default)
+    aid = 10000 + (20000 if start >= 3 else 0)
+    assert general.balance_fen == 50000 + 30000 + 60000 + (12345 if start >= 2 else 0) - aid
+    year = receipt_report.build(db, 2025)
+    assert year.summary()["complete"], year.summary()
+    db.close()
