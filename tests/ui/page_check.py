@@ -55,10 +55,10 @@ def page_sizes(pdf: Path) -> list[tuple[float, float]]:
         doc.close()
 
 
-def _gray(pdf: Path, index: int) -> tuple[list[bytes], int, int]:
+def _gray(pdf: Path, index: int, rotation: int = 0) -> tuple[list[bytes], int, int]:
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        bitmap = doc[index].render(scale=DPI / 72, grayscale=True)
+        bitmap = doc[index].render(scale=DPI / 72, grayscale=True, rotation=rotation)
         w, h, stride = bitmap.width, bitmap.height, bitmap.stride
         buf = bytes(bitmap.buffer)
     finally:
@@ -87,19 +87,41 @@ def _ink(rows: list[bytes], w: int, h: int, box: tuple[float, float, float, floa
 
 @dataclass(frozen=True)
 class Match:
-    page_size_pt: tuple[float, float]
+    page_size_pt: tuple[float, float]  # as printed, portrait or landscape
+    rotated: int  # degrees the printer turned the content (a landscape receipt on portrait-fed paper)
     words_checked: int
     worst_shift_mm: float  # largest distance between a word's ink in the original and on paper
     scale: float  # printed span between the outermost checked words / original span
 
 
 def compare(original: Path, printed: Path, page: int = 1, pad: float = 3.0, limit: int = 12) -> Match:
-    """Locate up to `limit` words of `original` page `page` on `printed` page `page`."""
+    """Locate up to `limit` words of `original` page `page` on `printed` page `page`.
+
+    A landscape page printed on portrait paper comes back turned by 90°: the printed
+    page is turned back whichever way matches."""
     orig_size = page_sizes(original)[page - 1]
     size = page_sizes(printed)[page - 1]
-    dx, dy = (size[0] - orig_size[0]) / 2, (size[1] - orig_size[1]) / 2
+    if (size[0] > size[1]) == (orig_size[0] > orig_size[1]) or abs(size[0] - size[1]) < 1:
+        return _compare(original, printed, page, pad, limit, size, 0)
+    errors: list[AssertionError] = []
+    matches: list[Match] = []
+    for rotation in (90, 270):
+        try:
+            matches.append(_compare(original, printed, page, pad, limit, size, rotation))
+        except AssertionError as exc:
+            errors.append(exc)
+    if not matches:
+        raise errors[0]
+    return min(matches, key=lambda m: m.worst_shift_mm)
+
+
+def _compare(original: Path, printed: Path, page: int, pad: float, limit: int,
+             size: tuple[float, float], rotation: int) -> Match:
+    orig_size = page_sizes(original)[page - 1]
+    turned = (size[1], size[0]) if rotation in (90, 270) else size
+    dx, dy = (turned[0] - orig_size[0]) / 2, (turned[1] - orig_size[1]) / 2
     rows_o, wo, ho = _gray(original, page - 1)
-    rows_p, wp, hp = _gray(printed, page - 1)
+    rows_p, wp, hp = _gray(printed, page - 1, rotation)
     checked: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
     for word in [w for w in words(original, page) if len(w.text) >= 2][:limit]:
         box = (word.x0 - pad, word.y0 - pad, word.x1 + pad, word.y1 + pad)
@@ -124,4 +146,4 @@ def compare(original: Path, printed: Path, page: int = 1, pad: float = 3.0, limi
     if bottom[0][3] - top[0][1] > 20:
         spans.append((bottom[1][3] - top[1][1]) / (bottom[0][3] - top[0][1]))
     scale = sum(spans) / len(spans) if spans else 1.0
-    return Match(size, len(checked), worst, scale)
+    return Match(size, rotation, len(checked), worst, scale)
