@@ -74,3 +74,27 @@ def test_a5_receipt_on_remembered_a4_paper_keeps_its_size(qtbot, db, admin, desk
     assert (round(w / MM), round(h / MM)) == (297, 210)  # A4, landscape like the receipt
     m = compare(saved, printed)  # centred on the sheet, not blown up to fill it
     assert m.worst_shift_mm < 0.6 and abs(m.scale - 1) < 0.01, m
+
+
+def test_preview_shows_the_same_page_at_its_real_size(qtbot, db, admin, desk, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    job, number, _ = desk
+    station.set_setting(db, admin, "receipt_layout", "slip")
+    saved = tmp_path / "saved.pdf"
+    job.save_pdf(number, str(saved))
+    qtbot.waitUntil(lambda: not job.busy() and saved.exists(), timeout=20000)
+    job.preview(number)
+    qtbot.waitUntil(lambda: job.preview_dialog is not None, timeout=20000)
+    dlg = job.preview_dialog
+    assert dlg.windowTitle().endswith(number)
+    shown = tmp_path / "preview.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(shown))
+    printing.apply_paper(printer, raster.info(saved))
+    dlg.paintRequested.emit(printer)  # what the preview draws, drawn into a file
+    dlg.reject()
+    assert len(page_sizes(shown)) == 3
+    m = compare(saved, shown, 2)
+    assert m.worst_shift_mm < 0.8 and abs(m.scale - 1) < 0.01, m
