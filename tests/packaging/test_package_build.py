@@ -1,6 +1,7 @@
 """The one-folder program for Linux (UOS/Kylin/Debian), built for real by packaging/build.py:
 the packaged command line runs init, demo and check on a Chinese path with spaces, the packaged
-window starts (offscreen), shows its first window and closes. Slow (a PyInstaller build, about a
+window starts (offscreen), shows its first window and closes — all from a folder whose path holds
+Chinese and a space, as on a volunteer's desktop. Slow (a PyInstaller build, about a
 minute on two cores); skips only when PyInstaller is not installed."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
 def built(tmp_path_factory) -> Path:
     pytest.importorskip("PyInstaller", reason="PyInstaller is not installed (pip install -e '.[package]')")
     where = tmp_path_factory.mktemp("package")
-    return build.build(where / "dist", where / "build")
+    return build.build(where / "张三 的桌面" / "dist", where / "build")  # a Chinese path with a space
 
 
 def test_packaged_cli_init_demo_check_on_a_chinese_path(built, tmp_path):
