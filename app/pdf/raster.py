@@ -21,7 +21,7 @@ from typing import Any
 
 from app.errors import CharityDeskError
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: an abandoned page iterator may be closed by the GC mid-render
 
 
 class RasterError(CharityDeskError):
