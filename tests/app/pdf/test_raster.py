@@ -28,3 +28,16 @@ def test_a_damaged_pdf_is_a_plain_message(tmp_path):
     with pytest.raises(raster.RasterError) as err:
         raster.info(bad)
     assert "无法读取" in err.value.message
+
+
+def test_iter_pages_streams_pages_and_stops_when_cancelled(db, admin, volunteer, tmp_path):
+    d = donors.create_donor(db, volunteer, "person", "王五")
+    gift = donations.record_donation(db, volunteer, DonationInput(d.id, dt.date.today(), amount_fen=8_00))
+    station.set_setting(db, admin, "receipt_layout", "slip")
+    path = tmp_path / "收据 三联.pdf"
+    path.write_bytes(receipt_print.receipt_pdf(db, receipts.receipt_for_donation(db, gift.id).number))
+    assert raster.info(path).pages == 3
+    got = []
+    for page in raster.iter_pages(path, 72, cancelled=lambda: len(got) >= 1):
+        got.append(page)
+    assert len(got) == 1 and round(got[0].width_pt) == 539 and round(got[0].height_pt) == 288
