@@ -113,7 +113,11 @@ class Database:
             if head != _SQLITE_MAGIC:
                 raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
         elif create:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a read-only profile, a file where the folder should be
+                raise DataError("cannot_create", f"无法建立数据文件夹 {p.parent}（{exc.strerror or exc}）。"
+                                "请换一个可以写入的位置（--db 或 CHARITYDESK_DB）。", path=str(p)) from exc
         try:
             conn = sqlite3.connect(str(p), isolation_level=None, timeout=15)
         except sqlite3.Error as exc:

@@ -13,7 +13,7 @@ from app.db import Database
 from app.errors import DataError
 from app.paths import default_db_path
 from app.station import accounts, station
-from ui import settings, theme, worker
+from ui import settings, splash, theme, worker
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -38,7 +38,7 @@ def start(db_path: Path) -> tuple[Database, accounts.Operator] | None:
     try:
         db = Database.open(db_path, create=True)
     except DataError as exc:
-        QMessageBox.critical(None, QApplication.translate("start", "无法打开数据库"), exc.message)
+        QMessageBox.critical(None, QApplication.translate("start", "CharityDesk — 无法打开数据库"), exc.message)
         return None
     from ui.first_run import FirstRunDialog
     from ui.login import LoginDialog
@@ -74,6 +74,7 @@ def run(argv: list[str] | None = None) -> int:
 
     window = MainWindow(db, operator)
     window.show()
+    splash.remember(window.station.name)  # for the next start's splash
     window.activateWindow()  # after the login dialog, so keyboard shortcuts reach the window
     code = qapp.exec()
     worker.wait_all()  # the window is gone; jobs told to stop on closing end before the database closes

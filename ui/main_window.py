@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.locked = True
         self._body().hide()
         self.idle.timer.stop()
-        dlg = LoginDialog(self.db, self.station.name, title=self.tr("已锁定 — 请登录"), parent=self)
+        dlg = LoginDialog(self.db, self.station.name, title=self.tr("CharityDesk 慈善工作站助手 — 已锁定，请登录"), parent=self)
         dlg.finished.connect(lambda result: self._unlocked(dlg, result))
         self.lock_dialog = dlg
         dlg.open()
