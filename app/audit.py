@@ -115,7 +115,8 @@ def verify(db: Database) -> ChainReport:
             problems.append(f"审计日志缺少第 {expected_seq}–{seq - 1} 条（被删除）")
         if row[9] != prev_hash:
             problems.append(f"审计日志第 {seq} 条与前一条接不上（前面的记录被改动或删除）")
-        h = _digest(row[9], *row[:9], row[11])
+        h = _digest(row[9], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                    row[11])
         if h != row[10]:
             problems.append(f"审计日志第 {seq} 条的内容被改动过")
         prev_hash = row[10]

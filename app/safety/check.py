@@ -69,7 +69,7 @@ def run(db: Database, against: str | Path | None = None) -> dict[str, Any]:
             warnings.append("这个数据库还没有记录指纹（版本 6 以前）：打开程序升级后才能发现被改动的记录")
     counts: dict[str, int] = {}
     for t in COUNTED:
-        n = guarded(f"清点表 {t}", lambda t=t: int(db.scalar(f"SELECT count(*) FROM {t}")))
+        n = guarded(f"清点表 {t}", _counter(db, t))
         if n is not None:
             counts[t] = n
     if "operators" in counts:
@@ -108,6 +108,10 @@ def run(db: Database, against: str | Path | None = None) -> dict[str, Any]:
         "warnings": warnings,
         "protects": PROTECTS,
     }
+
+
+def _counter(db: Database, table: str) -> Callable[[], int]:
+    return lambda: int(db.scalar(f"SELECT count(*) FROM {table}"))
 
 
 def unreadable(path: str | Path, exc: DataError) -> dict[str, Any]:
