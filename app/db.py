@@ -305,6 +305,8 @@ class Database:
         except sqlite3.Error as exc:
             _raise_if_world(exc, self.path)
             raise
+        except UnicodeDecodeError as exc:
+            raise _garbled(self.path) from exc
 
     def tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows as plain tuples, streamed: far cheaper than `sqlite3.Row` over many rows.
@@ -319,15 +321,24 @@ class Database:
         finally:
             cur.close()
 
+    # Rows are read after `execute` returns: a damaged page met while reading is a world error too.
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self.execute(sql, params).fetchall()
+        try:
+            return self.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, self.path)
+            raise
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        try:
+            row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, self.path)
+            raise
         return row
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.execute(sql, params).fetchone()
+        row = self.one(sql, params)
         return None if row is None else row[0]
 
 
@@ -359,6 +370,12 @@ def refuse_if_marked_damaged(path: str | Path) -> None:
             f"上次检查发现这个数据库已损坏或被改动过（{path}），为免错上加错，现在不能保存。"
             "请用备份恢复；恢复后再运行 check。",
             path=str(path))
+
+
+def _garbled(path: str | Path) -> DataError:
+    """SQLite's own message about a damaged schema can hold bytes that are not text: Python then
+    fails to decode the message itself. Only a damaged file does that."""
+    return DataError("damaged", _MESSAGES["damaged"].format(where=f"（{path}）"))
 
 
 def _raise_if_world(exc: sqlite3.Error, path: str | Path) -> None:
