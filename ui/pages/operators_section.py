@@ -110,17 +110,21 @@ class OperatorsSection(QGroupBox):
         if chosen is None:
             return
         op = chosen[0]
-        answer = QMessageBox.question(
-            self, self.tr("停用操作员"),
-            self.tr("停用“%s”后，这个账号不能再登录；它做过的记录都保留。确定停用吗？") % op.username)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.ask_yes(self.tr("停用操作员"),
+                            self.tr("停用“%s”后，这个账号不能再登录；它做过的记录都保留。确定停用吗？") % op.username):
             return
         try:
             accounts.disable_operator(self.db, self.operator(), op.username)
         except CharityDeskError as exc:
-            QMessageBox.warning(self, self.tr("不能停用"), exc.message)
+            self.tell(self.tr("不能停用"), exc.message)
             return
         self.refresh()
+
+    def ask_yes(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+
+    def tell(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
 
     def change_password(self) -> None:
         chosen = self.selected()
