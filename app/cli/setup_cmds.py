@@ -98,8 +98,8 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     from app.errors import DataError
     from app.safety import check
 
-    if args.against is not None:
-        check.read_head(args.against)  # a bad comparison file is the caller's mistake: refuse first
+    # A bad comparison file is the caller's mistake, not damage: refused before anything is judged.
+    head = check.read_head(args.against) if args.against is not None else None
     try:
         db = Database.open_readonly(ctx.db_path)
     except DataError as exc:
@@ -110,7 +110,12 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
         report = check.unreadable(ctx.db_path, exc)
     else:
         try:
-            report = check.run(db, args.against)
+            if head is not None:
+                try:
+                    check.refuse_other_station(db, head)
+                except DataError:
+                    pass  # an unreadable station row is damage, which the check itself reports
+            report = check.run(db, head)
         finally:
             db.close()
     if report["ok"]:

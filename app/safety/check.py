@@ -34,9 +34,9 @@ LIMIT = 30
 _KIND_NAMES = {"table": "表", "index": "索引", "trigger": "保护规则（触发器）", "view": "视图"}
 
 
-def run(db: Database, against: str | Path | None = None) -> dict[str, Any]:
+def run(db: Database, against: str | Path | dict[str, Any] | None = None) -> dict[str, Any]:
     """A report with `ok` False for damage, a broken chain or records changed outside the program;
-    warnings keep `ok` True. Reads only."""
+    warnings keep `ok` True. Reads only. `against`: a file holding a head, or one `read_head` read."""
     errors: list[str] = []
     warnings: list[str] = []
 
@@ -91,7 +91,8 @@ def run(db: Database, against: str | Path | None = None) -> dict[str, Any]:
     head = guarded("读审计链头", lambda: audit.head(db))
     compared = None
     if against is not None:
-        compared = guarded("与对照文件比对", lambda: compare_head(db, read_head(against)))
+        head_elsewhere = against if isinstance(against, dict) else read_head(against)
+        compared = guarded("与对照文件比对", lambda: compare_head(db, head_elsewhere))
         if compared is not None and not compared["ok"]:
             errors.append(compared["message"])
     return {
@@ -287,7 +288,8 @@ def read_head(path: str | Path) -> dict[str, Any]:
         except DataError as exc:
             raise InputError("against_unreadable", f"对照的备份无法打开：{exc}") from exc
         try:
-            return {**audit.head(other), "source": "backup"}
+            code = other.scalar("SELECT station_code FROM station")
+            return {**audit.head(other), "source": "backup", "station_code": code}
         except DataError as exc:
             raise InputError("against_unreadable", f"对照的备份已损坏：{exc}") from exc
         finally:
@@ -325,6 +327,15 @@ def _head_in_json(value: Any) -> dict[str, Any] | None:
             if found:
                 return found
     return None
+
+
+def refuse_other_station(db: Database, head: dict[str, Any]) -> None:
+    """A backup of another station says nothing about this database: a mistake, not damage."""
+    theirs = head.get("station_code")
+    ours = db.scalar("SELECT station_code FROM station")
+    if theirs and ours and theirs != ours:
+        raise InputError("against_other_station",
+                         f"对照的备份是工作站 {theirs} 的，这个数据库是工作站 {ours} 的：请选本站的备份")
 
 
 def compare_head(db: Database, head: dict[str, Any]) -> dict[str, Any]:

@@ -280,3 +280,12 @@ def test_check_never_crashes_on_randomly_damaged_files(capsys, station, tmp_path
         found += code == 4
         assert json.loads(out)["ok"] is (code == 0)
     assert found >= 30
+
+
+def test_a_backup_of_another_station_is_refused_not_called_damage(capsys, station, tmp_path):
+    other = tmp_path / "other.db"
+    code, _, _ = cli(capsys, "--db", other, "init", "--station-code", "ST02", "--station-name", "西河站")
+    assert code == 0
+    code, out, _ = cli(capsys, "--db", station, "check", "--against", other, "--json")
+    assert code == 1 and json.loads(out)["reason"] == "against_other_station"
+    assert not damage_mark(station).exists()
