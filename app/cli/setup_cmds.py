@@ -136,7 +136,8 @@ def _sqlite_header(path: Any) -> bool:
 
 def _show_check(r: dict[str, Any]) -> str:
     lines = ["数据完好" if r["ok"] else "发现问题！在用备份恢复之前，程序不会再往这个数据库里保存。"]
-    lines.append(f"数据库版本 {r['schema_version']}，审计日志 {r['audit_chain']['entries']} 条")
+    version = "未知" if r["schema_version"] is None else r["schema_version"]
+    lines.append(f"数据库版本 {version}，审计日志 {r['audit_chain']['entries']} 条")
     if r["counts"]:
         lines.append("，".join(f"{k} {v}" for k, v in r["counts"].items()))
     lines += [f"错误：{e}" for e in r["errors"]]
