@@ -23,6 +23,7 @@ from ui import settings, worker
 from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
 from ui.pages.home import HomePage
+from ui.pages.operators_section import OperatorsSection
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
         self.reports_page: QWidget = ReportsPage(db)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
         self.settings_page = SettingsPage()
+        self.operators_section = OperatorsSection(db, lambda: self.operator)
+        self.settings_page.add_section(self.operators_section)
+        self.operator_changed.connect(lambda _op: self.operators_section.refresh())
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
         self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)

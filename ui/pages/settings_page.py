@@ -20,6 +20,12 @@ class SettingsPage(QWidget):
         layout.addWidget(box)
         layout.addStretch(1)
 
+    def add_section(self, section: QWidget) -> None:
+        """A further section (操作员, 备份 …), above the stretch at the bottom."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 1, section)
+
     def _large_text(self, on: bool) -> None:
         settings.put(settings.LARGE_TEXT, on)
         theme.apply_text_size(on)
