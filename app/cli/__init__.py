@@ -54,7 +54,7 @@ class Context:
             from app.safety import clock, opening
 
             self._db, self._lock = opening.open_for_work(
-                self.db_path, who=self.operator_name or "系统", program=f"命令 {self.command}",
+                self.db_path, who=self.operator_name or "系统", program=f"CharityDesk 命令 {self.command}",
                 create=create, read_only=self.read_only)
             problem = None if self.read_only or self.clock_ok else clock.check(self._db)
             if problem is not None:
@@ -67,7 +67,7 @@ class Context:
         from app.safety.lock import WriteLock
 
         if self._lock is None:
-            self._lock = WriteLock.acquire(self.db_path, self.operator_name or "系统", f"命令 {self.command}")
+            self._lock = WriteLock.acquire(self.db_path, self.operator_name or "系统", f"CharityDesk 命令 {self.command}")
 
     @property
     def db(self) -> Any:

@@ -37,7 +37,9 @@ def quick_check(path: str | Path) -> Health:
     try:
         result = [r[0] for r in db.tuples("PRAGMA quick_check")]
         if result != ["ok"]:
-            problems += [f"数据库文件损坏：{m}" for m in result[:5]]
+            lines = [ln.strip() for m in result for ln in str(m).splitlines()
+                     if ln.strip() and not ln.startswith("***")]
+            problems.append(f"数据库文件损坏（SQLite 检查发现 {len(lines)} 处问题，如：{'；'.join(lines[:2])}）")
         elif db.version > 0:
             problems += _head_problems(db)
     except DataError as exc:
