@@ -59,7 +59,7 @@ class Context:
             problem = None if self.read_only or self.clock_ok else clock.check(self._db)
             if problem is not None:
                 raise DataError("clock", problem.message + "如果电脑时间确实没错，加 --clock-ok 再运行。",
-                                **problem.to_dict())
+                                now=problem.to_dict()["now"], newest=problem.to_dict()["newest"])
         return self._db
 
     def hold_lock(self) -> None:
