@@ -144,6 +144,7 @@ def take(db: Database, folder: str | Path, kind: str = "manual", *, target: str 
     placed = False
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        open(tmp, "wb").close()  # a write-protected stick says so here, in the system's words
         with db.snapshot():  # the summary and the copy see the same moment
             summary = summarise(db)
             db.backup_to(tmp, progress)
@@ -316,7 +317,8 @@ def _fsync(p: Path) -> None:
 
 
 def _discard_all(tmp: Path, final: Path, placed: bool) -> None:
-    _discard(tmp)
+    for p in (tmp, tmp.with_name(tmp.name + "-journal")):
+        _discard(p)
     if placed:  # the copy is whole but its JSON could not be written: no backup without its record
         _discard(final)
         _discard(sidecar(final))
