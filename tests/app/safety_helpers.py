@@ -12,7 +12,7 @@ from app.db import Database
 from app.safety import backup
 from app.station import accounts, setup
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_station(path: Path, recipients: int = 120, donations: int = 150, code: str = "ST01") -> Path:
