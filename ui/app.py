@@ -164,6 +164,7 @@ def run(argv: list[str] | None = None) -> int:
         window = MainWindow(db, operator)
         window.show()
         window.activateWindow()  # after the login dialog, so keyboard shortcuts reach the window
+        window.operator_changed.connect(lambda op, held=lock: held.update(op.display_name))  # who has it
         timer = QTimer()
         timer.timeout.connect(lambda: daily_backup(db_path))
         timer.start(3600 * 1000)
