@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from app.db import Database
 from app.errors import CharityDeskError, DataError
@@ -114,31 +116,67 @@ def daily_backup(db_path: Path) -> worker.Job | None:
     return worker.run_job(work, on_error=lambda exc: None)  # said again at closing if it keeps failing
 
 
+def with_progress(text: str, fn: Callable[[Callable[[int, int], None]], Any]) -> Any:
+    """Between two windows (closing, restoring): do `fn(report)` on a worker thread while a small
+    window says what is happening, so a volunteer does not switch the PC off thinking it hung.
+    Returns fn's result; raises its error."""
+    dialog = QProgressDialog(text, "", 0, 0)
+    dialog.setWindowTitle(QApplication.translate("start", "请稍候"))
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    def progress(step: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(step)
+
+    worker.run_job(lambda report, cancelled: fn(report), done, failed, progress)
+    loop.exec()
+    dialog.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 def restore_between_windows(db: Database, plan: restore.Plan, operator: accounts.Operator) -> None:
     """The window is closed and every job has ended: close the database, put the backup back."""
     db.close()
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        done = restore.restore(plan, operator)
+        done = with_progress(QApplication.translate("start", "正在恢复备份，请不要关机……"),
+                             lambda report: restore.restore(plan, operator))
     except CharityDeskError as exc:
-        QApplication.restoreOverrideCursor()
         QMessageBox.critical(None, QApplication.translate("start", "恢复没有完成"), exc.message)
         return
-    QApplication.restoreOverrideCursor()
     QMessageBox.information(None, QApplication.translate("start", "已恢复"), QApplication.translate(
         "start", "已恢复 %s 的备份。\n原来的数据库改名保留为：%s\n请重新登录。") % (
         plan.source.taken_at.strftime("%Y年%m月%d日 %H:%M"), done.kept_aside))
 
 
-def back_up_at_closing(db: Database) -> None:
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+def back_up_at_closing(db_path: Path) -> None:
+    """The backup when the window closes, on its own connection (the window's is closed)."""
+    def work(report: Callable[[int, int], None]) -> dict[str, Any]:
+        db = Database.open(db_path)
+        try:
+            return backup.take_everywhere(db, "close", progress=report)
+        finally:
+            db.close()
+
     try:
-        result = backup.take_everywhere(db, "close")
+        result = with_progress(QApplication.translate("start", "正在备份数据，请不要关机……"), work)
     except CharityDeskError as exc:
-        QApplication.restoreOverrideCursor()
         QMessageBox.warning(None, QApplication.translate("start", "关闭时的备份没有写成"), exc.message)
         return
-    QApplication.restoreOverrideCursor()
     if result.get("stick_error"):
         QMessageBox.warning(None, QApplication.translate("start", "U盘备份没有写成"), result["stick_error"])
 
@@ -177,7 +215,7 @@ def run(argv: list[str] | None = None) -> int:
             restore_between_windows(db, plan, window.operator)
             lock.release()
             continue
-        back_up_at_closing(db)
         db.close()
+        back_up_at_closing(db_path)
         lock.release()
         return int(code)

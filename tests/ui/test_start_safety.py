@@ -73,3 +73,22 @@ def test_restore_between_windows_puts_the_backup_back(qtbot, tmp_path):
     assert "已恢复" in said[0] and "请重新登录" in said[0]
     assert summary_of(path).counts["operators"] == taken.summary.counts["operators"]
     assert list(tmp_path.glob("station.db.恢复前-*"))
+
+
+def test_closing_backs_up_with_a_message_on_screen(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    path = make_station(tmp_path / "station.db", 30, 30)
+    shown: list[str] = []
+
+    def look() -> None:
+        shown.extend(w.labelText() for w in QApplication.topLevelWidgets()
+                     if isinstance(w, QProgressDialog) and w.isVisible())
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, look)
+    start_app.back_up_at_closing(path)
+    made = backup.list_backups(tmp_path / "备份")
+    assert [b.kind for b in made] == ["close"] and backup.verify(made[0].path).sound
+    assert shown and "正在备份" in shown[0]
