@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -100,8 +100,11 @@ class Database:
 
     # ---------- opening ----------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
-        """Open (and with `create`, make) a database file, migrating it to this program's schema."""
+    def open(cls, path: str | Path, *, create: bool = False, migrate: bool = True,
+             before_migrate: Callable[[Database], object] | None = None) -> Database:
+        """Open (and with `create`, make) a database file, migrating it to this program's schema.
+        `before_migrate(db)` is called when a file that holds data is about to be migrated (the
+        program takes a backup there); an error from it leaves the file unmigrated."""
         p = Path(path)
         if p.is_dir():
             raise DataError("cannot_open", f"{p} 是一个文件夹，不是数据库文件。")
@@ -130,6 +133,8 @@ class Database:
             db._check_identity()  # before any pragma that writes to the file
             db._configure()
             if migrate:
+                if before_migrate is not None and db.needs_migration():
+                    before_migrate(db)
                 db.migrate()
         except sqlite3.Error as exc:
             conn.close()
@@ -211,6 +216,61 @@ class Database:
     @property
     def version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
+
+    def needs_migration(self) -> bool:
+        """True for a file holding data in an older shape than this program's (not a new file)."""
+        return 0 < self.version < SCHEMA_VERSION
+
+    # ---------- copies ----------
+    def backup_to(self, target: str | Path, progress: Callable[[int, int], object] | None = None) -> None:
+        """A consistent copy of the whole database into a new file `target`, through SQLite's online
+        backup API (never a file copy of a live database). The copy is a single self-contained file
+        (journal mode DELETE). A problem of the world (disk full, write-protected stick) leaves as
+        `DataError`; the caller removes the half-written target."""
+        try:
+            dest = sqlite3.connect(str(target), isolation_level=None)
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, target)
+            raise
+        try:
+            def step(status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            with self._lock:
+                self.conn.backup(dest, pages=1024, progress=step)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, target)
+            raise
+        finally:
+            dest.close()
+
+    @classmethod
+    def inspect(cls, path: str | Path) -> Database:
+        """Open a file read-only, without pragmas that write or migrations: for looking at a
+        backup or a file that may be damaged. Raises `DataError` when it is not ours or too new."""
+        p = Path(path)
+        if not p.is_file():
+            raise DataError("missing", f"文件不存在：{p}", path=str(p))
+        with open(p, "rb") as fh:
+            if fh.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
+        try:
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, p)
+            raise
+        db = cls(p, conn)
+        try:
+            db._check_identity()
+        except (sqlite3.Error, DataError) as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                _raise_if_world(exc, p)
+            raise
+        return db
 
     def migrate(self, target: int | None = None) -> list[int]:
         """Apply each missing numbered step in its own transaction; return the steps applied."""
