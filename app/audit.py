@@ -96,28 +96,42 @@ class ChainReport:
         return {"entries": self.entries, "ok": self.ok, "problems": self.problems}
 
 
+def _entries_sql(db: Database) -> str:
+    """The columns an entry's hash covers, then its hash and seal (NULL before schema 6)."""
+    sealed = db.scalar("SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'seal'")
+    return ("SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
+            " before_json, after_json, prev_hash, hash, " + ("seal" if sealed else "NULL") +
+            " FROM audit_log")
+
+
+def _hash_matches(row: tuple[Any, ...]) -> bool:
+    return _digest(row[9], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                   row[11]) == row[10]
+
+
+def last_entry_problem(db: Database) -> str | None:
+    """A quick look at the head only (for the start-up check): the last entry must be readable
+    and its hash must match its content. None when it does, or when there is no entry yet."""
+    row = next(db.tuples(_entries_sql(db) + " ORDER BY seq DESC LIMIT 1"), None)
+    if row is None or _hash_matches(row):
+        return None
+    return f"审计日志最后一条（第 {row[0]} 条）被改动过或已损坏"
+
+
 def verify(db: Database) -> ChainReport:
     """Recompute every hash; report the first entries that do not match or are missing."""
     problems: list[str] = []
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
-    sealed = db.scalar("SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'seal'")
-    cur = db.tuples(
-        "SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash, " + ("seal" if sealed else "NULL") +
-        " FROM audit_log ORDER BY seq"
-    )
-    for row in cur:
+    for row in db.tuples(_entries_sql(db) + " ORDER BY seq"):
         count += 1
         seq = row[0]
         if seq != expected_seq:
             problems.append(f"审计日志缺少第 {expected_seq}–{seq - 1} 条（被删除）")
         if row[9] != prev_hash:
             problems.append(f"审计日志第 {seq} 条与前一条接不上（前面的记录被改动或删除）")
-        h = _digest(row[9], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                    row[11])
-        if h != row[10]:
+        if not _hash_matches(row):
             problems.append(f"审计日志第 {seq} 条的内容被改动过")
         prev_hash = row[10]
         expected_seq = seq + 1

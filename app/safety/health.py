@@ -3,7 +3,6 @@ and is the audit chain's head readable? Done read-only: a damaged file is never 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +50,5 @@ def quick_check(path: str | Path) -> Health:
 
 def _head_problems(db: Database) -> list[str]:
     """The last audit entry must be readable and its hash must match its content."""
-    row = next(db.tuples(
-        "SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1"), None)
-    if row is None:
-        return []
-    if not re.fullmatch(r"[0-9a-f]{64}", str(row[10])) or audit._digest(row[9], *row[:9]) != row[10]:
-        return [f"审计日志最后一条（第 {row[0]} 条）被改动过或已损坏"]
-    return []
+    problem = audit.last_entry_problem(db)
+    return [problem] if problem else []
