@@ -91,4 +91,9 @@ VALUES ('r-v4', '赵六', '男', '东风村', '13700000000', '赵六 zl zhaoliu'
         'op-admin');
 """,
     5: "",
+    8: f"""
+INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, return_id, created_at, created_by)
+VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',
+        '{AT}', 'op-admin');
+""",
 }
