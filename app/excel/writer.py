@@ -91,6 +91,9 @@ class Report:
     notes: tuple[tuple[str, str], ...] = ()
     #: The first cell that scrolls: "A2" keeps the header row in view, "B2" the first column too.
     freeze: str = "A2"
+    #: The 说明 sheet first instead of last (a file meant to be read by a program as well: the
+    #: station exchange file says what it is before its tables).
+    about_first: bool = False
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -487,7 +490,7 @@ def _print_setup(ws: Any, report: Report, n_columns: int) -> None:
 
 def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], totals: dict[str, int],
                  last_row: int, tables: dict[str, tuple[int, dict[str, int]]]) -> None:
-    ws = wb.create_sheet("说明")
+    ws = wb.create_sheet("说明", 0 if report.about_first else None)
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
