@@ -268,6 +268,7 @@ def duplicate_aid(db: Database, *, mask: Callable[[str, str], tuple[str, str]]) 
                                "amount_fen": fen, "goods": goods, "village": village})
         entry["amount_fen"] += fen
     for entry in out.values():
+        entry["stations"].sort()
         entry["why"] = "多个工作站发放" if len(entry["stations"]) > 1 else "同一项目同一年多次发放"
     return list(out.values())
 
@@ -292,6 +293,8 @@ def double_registrations(db: Database, *, mask: Callable[[str, str], tuple[str, 
             entry["stations"].append(code)
         entry["entries"].append({"station": code, "station_uid": uid, "village": village, "group": group,
                                  "status": status, "closed_on": closed, "record_id": rid})
+    for entry in out.values():
+        entry["stations"].sort()
     return list(out.values())
 
 
@@ -316,6 +319,8 @@ def possible_duplicates(db: Database, *, mask: Callable[[str, str], tuple[str, s
         if code not in entry["stations"]:
             entry["stations"].append(code)
         entry["entries"].append({"station": code, "village": village, "id_masked": mask(idn, name)[0]})
+    for entry in out.values():
+        entry["stations"].sort()
     return list(out.values())
 
 
