@@ -140,7 +140,7 @@ def export_station(db: Database, path: str | Path, period: Period = Period(), *,
         period = Period(period.date_from, today if period.date_to is None else period.date_to)
     ident = station.identity(db)
     code = ident["station_code"]
-    generated = dt.datetime.now().astimezone().replace(microsecond=0)
+    generated = dt.datetime.now().astimezone()
     with db.snapshot():
         data = {REGISTER.name: _register(db, code), AID.name: _aid(db, code, period),
                 DONATIONS.name: _donations(db, code, period), FUNDS.name: _funds(db, code)}
@@ -150,7 +150,7 @@ def export_station(db: Database, path: str | Path, period: Period = Period(), *,
         "station_uid": ident["station_uid"], "station_name": ident["name"], "township": ident["township"],
         "date_from": period.date_from.isoformat() if period.date_from else "",
         "date_to": period.date_to.isoformat() if period.date_to else "",
-        "generated_at": generated.isoformat(), "program_version": app.__version__, "audit_head": head,
+        "generated_at": generated.isoformat(timespec="milliseconds"), "program_version": app.__version__, "audit_head": head,
     }
     meta = [(META[k], v) for k, v in values.items()]
     sums: dict[str, tuple[int, int]] = {}
@@ -167,7 +167,7 @@ def export_station(db: Database, path: str | Path, period: Period = Period(), *,
     notes = (about, *meta, (CHECKSUM_LABEL, digest))
     report = Report(title="工作站交换文件", station=f"{ident['name']}（{code}）", period=period.text,
                     sheet=REGISTER.name, notes=notes, about_first=True,
-                    generated_at=generated.replace(tzinfo=None))
+                    generated_at=generated.replace(microsecond=0, tzinfo=None))
     counted_col = [c.key for c in AID.cols].index("counted")
     expected = sum(len(v) for v in data.values())
 

@@ -1,0 +1,135 @@
+"""The station exchange file: what it holds, what it refuses, and that a newer export replaces an
+older one for the period it covers (issue 18)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from township_stations import make_station, recount, shared_ids
+
+from app.cli import main
+from app.donations import donations
+from app.reports.period import Period
+from app.station import accounts
+from app.township.consolidate import consolidate
+from app.township.reader import Rejected, read_exchange
+from app.township.station_file import export_station
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.fixture
+def station(tmp_path):
+    s = make_station(tmp_path, "370102001001", "东风村慈善工作站", shared_ids(4), gifts=[100000, 5000])
+    yield s
+    s.db.close()
+
+
+def test_file_holds_identity_period_and_no_phones_or_accounts(station, tmp_path):
+    r = export_station(station.db, tmp_path / "s.xlsx", Period(dt.date(2025, 1, 1), None))
+    f = read_exchange(r["path"])
+    assert f.station_code == "370102001001"
+    assert len(f.station_uid) == 36 and f.meta["date_from"] == "2025-01-01"
+    assert f.meta["date_to"] == dt.date.today().isoformat()
+    wb = openpyxl.load_workbook(r["path"], read_only=True)
+    assert wb.sheetnames[0] == "说明"
+    everything = json.dumps([[list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets],
+                            ensure_ascii=False, default=str)
+    assert "13800000000" not in everything and "6222000011112222" not in everything
+    assert len(f.sheets["登记名册"]) == 4 and len(f.sheets["发放明细"]) == 4
+
+
+def test_an_edited_value_fails_the_checksum(station, tmp_path):
+    path = Path(export_station(station.db, tmp_path / "s.xlsx")["path"])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["登记名册"]
+    ws.cell(row=2, column=3).value = "李四"  # a name changed by hand
+    wb.save(tmp_path / "edited.xlsx")
+    with pytest.raises(Rejected) as err:
+        read_exchange(tmp_path / "edited.xlsx")
+    assert err.value.reason == "checksum"
+    assert "edited.xlsx" in err.value.message
+
+
+def test_a_file_from_a_newer_program_is_refused_by_name(station, tmp_path):
+    path = Path(export_station(station.db, tmp_path / "s.xlsx")["path"])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["说明"]
+    for row in ws.iter_rows():
+        if row[0].value == "格式版本":
+            row[1].value = "2"
+    wb.save(tmp_path / "newer.xlsx")
+    with pytest.raises(Rejected) as err:
+        read_exchange(tmp_path / "newer.xlsx")
+    assert err.value.reason == "too_new" and "升级" in err.value.message
+
+
+def test_password_protects_the_whole_file(station, tmp_path):
+    r = export_station(station.db, tmp_path / "s.xlsx", password="乡镇2025")
+    raw = Path(r["path"]).read_bytes()
+    assert not raw.startswith(b"PK"), "encrypted, not a plain zip"
+    assert read_exchange(r["path"], "乡镇2025").station_code == "370102001001"
+    with pytest.raises(Rejected) as err:
+        read_exchange(r["path"], "wrong")
+    assert err.value.reason == "wrong_password"
+    with pytest.raises(Rejected) as err:
+        read_exchange(r["path"])
+    assert err.value.reason == "password_needed"
+
+
+def test_a_void_between_two_exports_leaves_the_totals_right(station, tmp_path):
+    inbox = tmp_path / "inbox"
+    older = export_station(station.db, inbox / "1月.xlsx")
+    gift = station.db.scalar("SELECT id FROM donations WHERE amount_fen = 5000")
+    donations.void_donation(station.db, accounts.SYSTEM, gift, "金额写错")
+    newer = export_station(station.db, inbox / "2月.xlsx")
+    out = consolidate([inbox], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
+    assert out.totals["donations_fen"] == recount(station.db)[0] == 100000
+    rejected = out.to_dict()["rejected"]
+    assert [(Path(r["file"]).name, r["code"]) for r in rejected] == [("1月.xlsx", "superseded")]
+    assert Path(newer["path"]).name in rejected[0]["reason"] and older["path"]
+
+
+def test_a_newer_export_of_part_of_the_period_replaces_only_that_part(station, tmp_path):
+    inbox = tmp_path / "inbox"
+    export_station(station.db, inbox / "全部.xlsx")  # everything, gifts of 2025-02-03 included
+    gift = station.db.scalar("SELECT id FROM donations WHERE amount_fen = 5000")
+    donations.void_donation(station.db, accounts.SYSTEM, gift, "金额写错")
+    export_station(station.db, inbox / "二月起.xlsx", Period(dt.date(2025, 2, 1), None))
+    out = consolidate([inbox], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
+    assert out.to_dict()["rejected"] == []  # the older still says something about January and before
+    assert out.totals["donations_fen"] == 100000
+    assert out.totals["aid_fen"] == recount(station.db)[1]
+
+
+def test_the_frozen_format_1_example_is_read_by_this_program():
+    f = read_exchange(FIXTURES / "exchange_v1.xlsx")
+    assert f.meta["format_version"] == "1"
+    assert f.station_code == "370102001009"
+    assert (f.meta["date_from"], f.meta["date_to"]) == ("2025-01-01", "2025-12-31")
+    assert [r[3] for r in f.sheets["登记名册"]] == ["370303195001010035", "370303195102020056",
+                                                  "110101198003070017"]
+    assert sum(r[9] for r in f.sheets["发放明细"]) == 60000
+    assert sum(r[5] for r in f.sheets["捐赠汇总"]) == 102550
+
+
+def test_cli_export_station_and_wrong_password_at_the_township(station, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CHARITYDESK_PASSWORD", "abc123")
+    code = main(["--db", str(station.db.path), "export", "station", "-o", str(tmp_path / "s.xlsx"), "--password",
+                 "--from", "2025-01-01", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["encrypted"] and out["station_code"] == "370102001001"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(tmp_path / "s.xlsx", inbox / "s.xlsx")
+    monkeypatch.setenv("CHARITYDESK_PASSWORD", "not-it")
+    code = main(["consolidate", str(inbox), "-o", str(tmp_path / "t.xlsx"), "--cache", str(tmp_path / "c.db"),
+                 "--password", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert out["rejected"][0]["code"] == "wrong_password" and "s.xlsx" in out["error"]
