@@ -152,6 +152,8 @@ def _load(db: Database, su: Any, file_id: int, f: ExchangeFile) -> None:
 # ---------- checking the files ----------
 def _check(paths: Sequence[Path], password: str, progress: Callable[[int, int], None] | None,
            cancelled: Callable[[], bool] | None) -> list[FileEntry]:
+    # Oldest first, so of two identical files the one saved later (the copy) is set aside.
+    paths = sorted(paths, key=_mtime)
     entries: list[FileEntry] = []
     by_hash: dict[str, FileEntry] = {}
     by_sum: dict[str, FileEntry] = {}
@@ -180,6 +182,13 @@ def _check(paths: Sequence[Path], password: str, progress: Callable[[int, int], 
     _code_clashes([e for e in entries if e.accepted])
     _superseded([e for e in entries if e.accepted])
     return entries
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _code_clashes(entries: list[FileEntry]) -> None:
@@ -243,13 +252,14 @@ def _codes(db: Database) -> dict[str, tuple[str, str]]:
 
 def duplicate_aid(db: Database, *, mask: Callable[[str, str], tuple[str, str]]) -> list[dict[str, Any]]:
     """Every person (by ID number) aided by two or more stations, or by one programme of one station
-    more than once in one year, with every counted aid line."""
+    more than once in one month (a quarterly or yearly programme paid again is normal; twice in a
+    month is not), with every counted aid line. Aid from several stations comes first."""
     codes = _codes(db)
     sql = """
         WITH live AS (SELECT * FROM aid WHERE counted = '是' AND id_number != ''),
         many AS (SELECT id_number FROM live GROUP BY id_number HAVING count(DISTINCT station_uid) > 1
                  UNION
-                 SELECT id_number FROM live GROUP BY id_number, station_uid, programme, substr(date, 1, 4)
+                 SELECT id_number FROM live GROUP BY id_number, station_uid, programme, substr(date, 1, 7)
                  HAVING count(*) > 1)
         SELECT l.id_number, l.name, l.station_uid, l.date, l.programme, l.kind, l.amount_fen, l.goods, l.village
           FROM live l JOIN many m ON m.id_number = l.id_number
@@ -269,8 +279,8 @@ def duplicate_aid(db: Database, *, mask: Callable[[str, str], tuple[str, str]]) 
         entry["amount_fen"] += fen
     for entry in out.values():
         entry["stations"].sort()
-        entry["why"] = "多个工作站发放" if len(entry["stations"]) > 1 else "同一项目同一年多次发放"
-    return list(out.values())
+        entry["why"] = "多个工作站发放" if len(entry["stations"]) > 1 else "同一项目同一个月多次发放"
+    return sorted(out.values(), key=lambda e: -len(e["stations"]))
 
 
 def double_registrations(db: Database, *, mask: Callable[[str, str], tuple[str, str]]) -> list[dict[str, Any]]:

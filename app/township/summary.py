@@ -88,7 +88,7 @@ def write_summary(db: Database, output: str | Path, outcome: Outcome, *, prepare
                    "（原因见“文件”表）。姓名和身份证号已脱敏。"),
         ("捐赠收入合计", f"{t['donations_fen'] / 100:,.2f} 元（{t['gifts']:,} 笔）"),
         ("救助支出合计", f"{t['aid_fen'] / 100:,.2f} 元（{t['aid_lines']:,} 人次，{t['people_aided']:,} 人）"),
-        ("重复救助", f"{len(outcome.duplicate_aid):,} 人（多个工作站发放，或同一项目同一年多次发放）"),
+        ("重复救助", f"{len(outcome.duplicate_aid):,} 人（多个工作站发放，或同一项目同一个月多次发放）"),
         ("重复登记", f"{len(outcome.duplicates):,} 人（在两个以上工作站登记）"),
         ("疑似重复", f"{len(outcome.possible_duplicates):,} 组（姓名、出生日期相同，身份证号对不上）"),
     )

@@ -139,3 +139,13 @@ def test_nothing_to_consolidate_exits_non_zero_and_writes_nothing(tmp_path, caps
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and "文件夹是空的" in out["error"]
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_the_summary_opens_in_libreoffice_with_its_totals(town, tmp_path):
+    (back,) = convert([town["out"].output], tmp_path / "lo", tmp_path)
+    wb = openpyxl.load_workbook(back, data_only=True, read_only=True)
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    assert rows[-1][0] == "合计"
+    assert round(rows[-1][rows[0].index("合计 金额（元）")] * 100) == town["out"].totals["aid_fen"]
+    months = list(wb["收支"].iter_rows(values_only=True))
+    assert round(months[-1][months[0].index("捐赠收入（元）")] * 100) == 285000
