@@ -42,11 +42,12 @@ def station_options(p: argparse.ArgumentParser) -> None:
 
 
 def run_station(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.cli.export_cmds import _period
+    from app.cli.receipt_cmds import parse_date
     from app.township.station_file import export_station
 
     password = ask_password("交换文件的密码：", twice=True) if args.password else ""
-    return export_station(ctx.db, args.output, _period(args), password=password)
+    return export_station(ctx.db, args.output, parse_date(args.date_from, "起始日期"),
+                          parse_date(args.date_to, "截止日期"), password=password)
 
 
 def show_station(r: dict[str, Any]) -> str:

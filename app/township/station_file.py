@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import app
 from app.db import Database
+from app.errors import InputError
 from app.excel import Column, Report, write_table
 from app.excel.writer import Table
 from app.funds import funds
 from app.programmes.eligibility import MONEY_STATUSES
-from app.reports.period import Period
 from app.station import station
 from app.township import crypto
 from app.township.format import (
@@ -43,6 +44,29 @@ from app.township.format import (
     normalise,
 )
 
+
+@dataclass(frozen=True)
+class Span:
+    """The period an exchange file covers: both dates inclusive; no start means from the beginning."""
+
+    date_from: dt.date | None
+    date_to: dt.date
+
+    @property
+    def text(self) -> str:
+        return f"{self.date_from.isoformat() if self.date_from else '最早'} 至 {self.date_to.isoformat()}"
+
+    def where(self, column: str) -> tuple[list[str], list[Any]]:
+        terms, params = [f"{column} < ?"], [(self.date_to + dt.timedelta(days=1)).isoformat()]
+        if self.date_from:
+            terms.append(f"{column} >= ?")
+            params.append(self.date_from.isoformat())
+        return terms, params
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"from": self.date_from.isoformat() if self.date_from else None, "to": self.date_to.isoformat()}
+
+
 _KIND_TO_COLUMN = {"text": "text", "int": "int", "money": "money", "date": "date"}
 _FUND_KINDS = {"general": "非定向", "named": "冠名", "directed": "定向"}
 
@@ -65,7 +89,7 @@ def _register(db: Database, code: str) -> list[list[Any]]:
             for rid, name, idn, sex, birth, village, group, hh, cats, status, closed in db.tuples(sql)]
 
 
-def _aid(db: Database, code: str, period: Period) -> list[list[Any]]:
+def _aid(db: Database, code: str, period: Span) -> list[list[Any]]:
     terms, params = period.where("d.distributed_on")
     where = " AND ".join(["d.status = 'confirmed'", *terms])
     sql = f"""
@@ -81,7 +105,7 @@ def _aid(db: Database, code: str, period: Period) -> list[list[Any]]:
             for lid, on, prog, kind, rid, name, idn, village, fen, goods, status in db.tuples(sql, params)]
 
 
-def _donations(db: Database, code: str, period: Period) -> list[list[Any]]:
+def _donations(db: Database, code: str, period: Span) -> list[list[Any]]:
     terms, params = period.where("d.donated_on")
     where = ("WHERE " + " AND ".join(terms)) if terms else ""
     sql = f"""
@@ -128,7 +152,8 @@ def _canonical(value: Any, kind: str) -> Any:
     return normalise(value, kind)
 
 
-def export_station(db: Database, path: str | Path, period: Period = Period(), *, password: str = "",
+def export_station(db: Database, path: str | Path, date_from: dt.date | None = None,
+                   date_to: dt.date | None = None, *, password: str = "",
                    today: dt.date | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
@@ -136,8 +161,9 @@ def export_station(db: Database, path: str | Path, period: Period = Period(), *,
     up to today). With `password` the whole workbook is encrypted as Excel, WPS and
     LibreOffice open it. Returns what was written, for `--json`."""
     today = today or dt.date.today()
-    if period.date_to is None or period.date_to > today:
-        period = Period(period.date_from, today if period.date_to is None else period.date_to)
+    if date_from and date_to and date_from > date_to:
+        raise InputError("bad_period", f"起始日期 {date_from} 晚于截止日期 {date_to}")
+    period = Span(date_from, date_to if date_to is not None else today)
     ident = station.identity(db)
     code = ident["station_code"]
     generated = dt.datetime.now().astimezone()
@@ -162,7 +188,7 @@ def export_station(db: Database, path: str | Path, period: Period = Period(), *,
             meta.append((TOTAL_LABEL.format(sheet=spec.name), str(total)))
     digest = checksum(meta, data, SHEETS)
     about = ("这是什么", f"{ident['name']}（站点编号 {code}）发给{ident['township'] or '乡镇'}的工作站交换文件，"
-             f"统计期间 {period.text or '全部'}。乡镇用 CharityDesk 的“乡镇汇总”读取；"
+             f"统计期间 {period.text}。乡镇用 CharityDesk 的“乡镇汇总”读取；"
              "请不要修改其中的内容，改动任何一个数都会使校验不通过。文件不含银行账号和电话号码。")
     notes = (about, *meta, (CHECKSUM_LABEL, digest))
     report = Report(title="工作站交换文件", station=f"{ident['name']}（{code}）", period=period.text,

@@ -14,7 +14,6 @@ from township_stations import make_station, recount, shared_ids
 
 from app.cli import main
 from app.donations import donations
-from app.reports.period import Period
 from app.station import accounts
 from app.township.consolidate import consolidate
 from app.township.reader import Rejected, read_exchange
@@ -31,7 +30,7 @@ def station(tmp_path):
 
 
 def test_file_holds_identity_period_and_no_phones_or_accounts(station, tmp_path):
-    r = export_station(station.db, tmp_path / "s.xlsx", Period(dt.date(2025, 1, 1), None))
+    r = export_station(station.db, tmp_path / "s.xlsx", dt.date(2025, 1, 1))
     f = read_exchange(r["path"])
     assert f.station_code == "370102001001"
     assert len(f.station_uid) == 36 and f.meta["date_from"] == "2025-01-01"
@@ -100,7 +99,7 @@ def test_a_newer_export_of_part_of_the_period_replaces_only_that_part(station, t
     export_station(station.db, inbox / "全部.xlsx")  # everything, gifts of 2025-02-03 included
     gift = station.db.scalar("SELECT id FROM donations WHERE amount_fen = 5000")
     donations.void_donation(station.db, accounts.SYSTEM, gift, "金额写错")
-    export_station(station.db, inbox / "二月起.xlsx", Period(dt.date(2025, 2, 1), None))
+    export_station(station.db, inbox / "二月起.xlsx", dt.date(2025, 2, 1))
     out = consolidate([inbox], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
     assert out.to_dict()["rejected"] == []  # the older still says something about January and before
     assert out.totals["donations_fen"] == 100000
