@@ -54,6 +54,15 @@ def get_station(db: Database) -> Station:
                    row["station_uid"])
 
 
+def own_village(db: Database) -> str:
+    """The station's own village (社区), from its name (东风村慈善工作站 → 东风村); '' when the name
+    does not say. The default village for people whose roster names only a group."""
+    if not is_initialised(db):
+        return ""
+    m = re.match(r"^(.+?(?:村|社区|居委会))", get_station(db).name)
+    return m.group(1) if m else ""
+
+
 def identity(db: Database) -> dict[str, str]:
     """What identifies this station in every file it sends (exchange files, backups)."""
     s = get_station(db)
