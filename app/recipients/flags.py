@@ -46,6 +46,15 @@ def flags_for(db: Database, recipient_ids: Sequence[str]) -> dict[str, list[Flag
     return out
 
 
+def active_flags(db: Database) -> dict[str, list[Flag]]:
+    """Every active flag, by person (a return file names a few people, not thousands)."""
+    out: dict[str, list[Flag]] = {}
+    for rid, kind, other, detail in db.tuples("SELECT recipient_id, kind, other_station, detail FROM recipient_flags"
+                                              " WHERE status = 'active' ORDER BY created_at, id"):
+        out.setdefault(rid, []).append(Flag(rid, kind, other, detail))
+    return out
+
+
 def replace_flags(db: Database, actor: Operator, return_id: str, flags: Iterable[Flag]) -> int:
     """Put the flags of one return file in place of those of earlier ones; returns how many."""
     require_write(actor)

@@ -15,6 +15,8 @@ from app.station.accounts import Operator, require_admin
 SETTINGS: dict[str, str] = {
     "receipt_title": "捐赠收据",
     "receipt_layout": "a5",
+    #: "station" (工作站), or "township" (乡镇汇总: an office that adds up the stations' files).
+    "role": "station",
 }
 
 

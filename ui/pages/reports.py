@@ -141,9 +141,14 @@ class ReportsPage(QWidget):
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
+        self.township_button = QPushButton(self.tr("导出给乡镇……"))
+        self.township_button.setToolTip(self.tr("把本期的登记名册、发放明细、捐赠和基金余额写成一个交换文件，"
+                                                "存到选定的文件夹或U盘，交给乡镇汇总"))
+        self.township_button.clicked.connect(lambda: self.export_to_township())
         options.addWidget(self.mask_box)
         options.addWidget(self.as_pdf)
         options.addStretch(1)
+        options.addWidget(self.township_button)
         options.addWidget(self.export_button)
         grid.addLayout(options, rows + 1, 0, 1, 3)
         progress_row = QHBoxLayout()
@@ -332,6 +337,44 @@ class ReportsPage(QWidget):
         self.export_job = run_job(work, self._exported, self._failed, self._progress)
         return self.export_job
 
+    def export_to_township(self, folder: str | None = None) -> Job | None:
+        """报表 → 导出给乡镇: the station exchange file for the chosen period, into a chosen folder."""
+        if self.export_job is not None:
+            return None
+        try:
+            period = self.period()
+        except CharityDeskError as exc:
+            self._show_done(exc)
+            return None
+        if folder is None:
+            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+            folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存交换文件的文件夹或U盘"), start)
+            if not folder:
+                return None
+            settings.put(settings.EXPORT_FOLDER, folder)
+        source, today = self.db, self.today()
+
+        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            from app.station.station import identity
+            from app.township.station_file import export_station
+
+            db = source.reopen()
+            try:
+                me = identity(db)
+                stop = period.date_to or today
+                name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+                result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
+                                        progress=report, cancelled=cancelled)
+                return {**result, "kind": "station"}
+            finally:
+                db.close()
+
+        self._show_done(None)
+        self.progress.setRange(0, 0)
+        self._busy(True)
+        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        return self.export_job
+
     def cancel(self) -> None:
         if self.export_job is not None:
             self.export_job.cancel()
@@ -344,6 +387,7 @@ class ReportsPage(QWidget):
 
     def _busy(self, busy: bool) -> None:
         self.export_button.setEnabled(not busy)
+        self.township_button.setEnabled(not busy)
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self.cancel_button.setEnabled(busy)
@@ -374,7 +418,8 @@ class ReportsPage(QWidget):
             self.message.setText(self.tr("导出失败：%s") % text)
         else:
             self.message.setStyleSheet("color: #1e6b30;")
-            title, rows = KINDS[result["kind"]].title, f"{result.get('rows', 0):,}"
+            title = KINDS[result["kind"]].title if result["kind"] in KINDS else self.tr("工作站交换文件")
+            rows = f"{result.get('rows', 0):,}"
             if "pages" in result:
                 text = self.tr("已导出%s（%s 行，%s 页）：%s") % (title, rows, f"{result['pages']:,}", result["path"])
             else:
