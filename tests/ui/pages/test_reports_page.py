@@ -367,3 +367,25 @@ def test_home_charts_show_this_year_and_count_again_after_a_new_gift(qtbot, db, 
     gate.set()
     qtbot.waitUntil(lambda: home.chart_job is None and not home._chart_wanted, timeout=15000)
     assert home.by_month.data().series[0].values[11] == before + 66_00
+
+
+def test_export_to_the_township_writes_the_exchange_file_into_the_folder(qtbot, page, db, tmp_path):
+    from app.township.reader import read_exchange
+
+    set_preset(page, "自定义")
+    set_dates(page, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    job = page.export_to_township(str(folder))
+    assert job is not None and not page.township_button.isEnabled()
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=15000)
+    result = page.last_result
+    assert isinstance(result, dict), result
+    (made,) = folder.glob("*.xlsx")
+    assert made.name == "交换文件_ST01_东风村慈善工作站_20241231.xlsx"
+    f = read_exchange(made)
+    assert (f.meta["date_from"], f.meta["date_to"]) == ("2024-01-01", "2024-12-31")
+    lines = db.scalar("SELECT count(*) FROM disbursements l JOIN distributions d ON d.id = l.distribution_id"
+                      " WHERE d.status = 'confirmed' AND d.distributed_on BETWEEN '2024-01-01' AND '2024-12-31'")
+    assert len(f.sheets["发放明细"]) == lines
+    assert "工作站交换文件" in page.message.text() and page.township_button.isEnabled()
