@@ -149,3 +149,22 @@ def test_the_summary_opens_in_libreoffice_with_its_totals(town, tmp_path):
     assert round(rows[-1][rows[0].index("合计 金额（元）")] * 100) == town["out"].totals["aid_fen"]
     months = list(wb["收支"].iter_rows(values_only=True))
     assert round(months[-1][months[0].index("捐赠收入（元）")] * 100) == 285000
+
+
+def test_a_flag_shows_on_the_candidate_list_and_never_leaves_anyone_out(town):
+    import datetime as dt
+
+    from app.programmes import eligibility
+    from app.station import accounts
+    from app.township.returns import import_flags
+
+    a, ids = town["a"], town["ids"]
+    mine = next(p for p in town["out"].returns if "370102001001" in Path(p).name)
+    import_flags(a.db, accounts.SYSTEM, mine)
+    prog = a.db.scalar("SELECT id FROM programmes")
+    plan = eligibility.plan(a.db, prog, dt.date(2025, 3, 20))
+    assert {c.recipient_id for c in plan.included} == set(a.people.values())  # nobody left out
+    notes = {c.recipient_id: c.note for c in plan.included}
+    assert "已在 西岭村慈善工作站（370102001002） 领取" in notes[a.people[ids[4]]]
+    assert "已在 南山村慈善工作站（370102001003）" in notes[a.people[ids[0]]]
+    assert notes[a.people[ids[1]]] == ""
