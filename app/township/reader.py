@@ -7,6 +7,7 @@ match: each raises `Rejected` with a reason code and one line of plain Chinese.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -157,21 +158,48 @@ def read_sheet(path: Path, wb: Any, spec: SheetSpec, ck: Checksum) -> list[tuple
     order = [headers.index(c.header) for c in spec.cols]
     width = len(headers)
     ck.sheet(spec.name, headers)
-    out: list[tuple[Any, ...]] = []
-    for number, raw in enumerate(grid[1:], start=2):
-        cells = list(raw[:width]) + [""] * (width - len(raw))
-        if cells and cells[0] == "合计":
+    body = grid[1:]
+    for i, r in enumerate(body):
+        if r and r[0] == "合计":  # the 合计 row the writer adds ends the records
+            body = body[:i]
             break
-        if all(c is None or c == "" for c in cells):
-            continue
+    rows = [r[:width] if len(r) >= width else [*r, *[""] * (width - len(r))] for r in body]
+    rows = [r for r in rows if any(c not in ("", None) for c in r)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    converted = []
+    for col, kind in zip(columns, kinds, strict=True):
         try:
-            values = [normalise(v, k) for v, k in zip(cells, kinds, strict=True)]
+            converted.append(_convert(col, kind))
         except (ValueError, TypeError, OverflowError):
-            raise _reject("edited", path, f"“{spec.name}”表第 {number} 行有一格不是应有的数字或日期，"
+            bad = next(i for i, v in enumerate(col) if not _fits(v, kind))
+            raise _reject("edited", path, f"“{spec.name}”表第 {bad + 2} 行有一格不是应有的数字或日期，"
                                           "文件被改动过") from None
-        ck.row(values)
-        out.append(tuple(values[i] for i in order))
-    return out
+    values = list(zip(*converted, strict=True)) if rows else []
+    ck.rows(values)
+    if order == list(range(width)):
+        return values
+    return [tuple(r[i] for i in order) for r in values]
+
+
+def _convert(col: tuple[Any, ...], kind: str) -> list[Any]:
+    """One column normalised (see `format.normalise`), with the common cell types inline: fast."""
+    if kind == "text":
+        return [v.strip() if v.__class__ is str else normalise(v, kind) for v in col]
+    if kind == "money":
+        return [int(round(v * 100)) if v.__class__ is float else normalise(v, kind) for v in col]
+    if kind == "int":
+        return [v if v.__class__ is int else normalise(v, kind) for v in col]
+    if kind == "date":
+        return [v.isoformat() if v.__class__ is dt.date else normalise(v, kind) for v in col]
+    return [normalise(v, kind) for v in col]
+
+
+def _fits(value: Any, kind: str) -> bool:
+    try:
+        normalise(value, kind)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
 
 
 def read_exchange(path: str | Path, password: str = "", *, kind: str = STATION_FILE,

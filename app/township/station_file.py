@@ -166,17 +166,29 @@ def export_station(db: Database, path: str | Path, date_from: dt.date | None = N
     period = Span(date_from, date_to if date_to is not None else today)
     ident = station.identity(db)
     code = ident["station_code"]
-    generated = dt.datetime.now().astimezone()
     with db.snapshot():
         data = {REGISTER.name: _register(db, code), AID.name: _aid(db, code, period),
                 DONATIONS.name: _donations(db, code, period), FUNDS.name: _funds(db, code)}
         head = db.scalar("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") or ""
+    return write_exchange(path, ident, period, data, head, password=password, progress=progress,
+                          cancelled=cancelled)
+
+
+def write_exchange(path: str | Path, ident: dict[str, str], period: Span, data: dict[str, list[list[Any]]],
+                   audit_head: str = "", *, password: str = "",
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """Write an exchange file from rows already gathered (one list per sheet of `SHEETS`, in each
+    sheet's column order, money in fen)."""
+    code = ident["station_code"]
+    generated = dt.datetime.now().astimezone()
     values = {
         "file_kind": STATION_FILE, "format_version": str(FORMAT_VERSION), "station_code": code,
         "station_uid": ident["station_uid"], "station_name": ident["name"], "township": ident["township"],
         "date_from": period.date_from.isoformat() if period.date_from else "",
         "date_to": period.date_to.isoformat() if period.date_to else "",
-        "generated_at": generated.isoformat(timespec="milliseconds"), "program_version": app.__version__, "audit_head": head,
+        "generated_at": generated.isoformat(timespec="milliseconds"), "program_version": app.__version__,
+        "audit_head": audit_head,
     }
     meta = [(META[k], v) for k, v in values.items()]
     sums: dict[str, tuple[int, int]] = {}

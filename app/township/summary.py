@@ -22,15 +22,22 @@ def _kinds(db: Database) -> list[str]:
 
 def _summary_rows(db: Database, kinds: list[str]) -> list[list[Any]]:
     by_kind: dict[tuple[str, str], tuple[int, int, int]] = {}
-    whole: dict[str, tuple[int, int, int]] = {}
-    base = """SELECT a.station_uid, {group} count(DISTINCT COALESCE(NULLIF(r.household, ''), 'p:' || a.person_id)),
-                     count(DISTINCT a.person_id), sum(a.amount_fen)
-                FROM aid a LEFT JOIN register r ON r.station_uid = a.station_uid AND r.record_id = a.person_id
-               WHERE a.counted = '是' GROUP BY a.station_uid {by}"""
-    for uid, kind, hh, people, fen in db.tuples(base.format(group="a.kind,", by=", a.kind")):
+    # One join of the aid lines with the register (for the household), grouped twice: by kind of
+    # aid, and for the station as a whole ('' as the kind).
+    sql = """
+        WITH x AS (
+            SELECT a.station_uid, a.kind, a.person_id, a.amount_fen,
+                   COALESCE(NULLIF(r.household, ''), 'p:' || a.person_id) AS hh
+              FROM aid a LEFT JOIN register r ON r.station_uid = a.station_uid AND r.record_id = a.person_id
+             WHERE a.counted = '是')
+        SELECT station_uid, kind, count(DISTINCT hh), count(DISTINCT person_id), sum(amount_fen)
+          FROM x GROUP BY station_uid, kind
+        UNION ALL
+        SELECT station_uid, '', count(DISTINCT hh), count(DISTINCT person_id), sum(amount_fen)
+          FROM x GROUP BY station_uid"""
+    for uid, kind, hh, people, fen in db.tuples(sql):
         by_kind[(uid, kind)] = (hh, people, fen)
-    for uid, hh, people, fen in db.tuples(base.format(group="", by="")):
-        whole[uid] = (hh, people, fen)
+    whole = {uid: v for (uid, kind), v in by_kind.items() if kind == ""}
     rows = []
     for uid, code, name in db.tuples("SELECT station_uid, station_code, station_name FROM files "
                                      "GROUP BY station_uid ORDER BY station_code"):
