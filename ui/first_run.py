@@ -43,8 +43,7 @@ class FirstRunDialog(QDialog):
         # No ready-made code: the township assigns it, and thirty stations must not all send the same.
         self.code = QLineEdit()
         self.code.setAccessibleName(self.tr("站点编号"))
-        self.code_hint = QLabel(self.tr("由乡镇分配，如本村的12位统计用区划代码；不知道请先问乡镇。"))
-        self.code_hint.setWordWrap(True)
+        self.code_hint = QLabel(self.tr("由乡镇分配（如本村12位统计用区划代码），不知道请先问乡镇"))
         self.code_hint.setStyleSheet("color: #555;")
         self.name = QLineEdit(placeholderText=self.tr("如：东风村慈善工作站"))
         self.township = QLineEdit(placeholderText=self.tr("如：东风镇"))
@@ -91,8 +90,8 @@ class FirstRunDialog(QDialog):
     def _township_mode(self, on: bool, box: QGroupBox | None) -> None:
         if box is not None:
             box.setTitle(self.tr("乡镇资料") if on else self.tr("工作站资料"))
-        self.code_hint.setText(self.tr("本乡镇的编号，如12位统计用区划代码。") if on
-                               else self.tr("由乡镇分配，如本村的12位统计用区划代码；不知道请先问乡镇。"))
+        self.code_hint.setText(self.tr("本乡镇的编号（如12位统计用区划代码）") if on
+                               else self.tr("由乡镇分配（如本村12位统计用区划代码），不知道请先问乡镇"))
         self.name.setPlaceholderText(self.tr("如：东风镇民政办") if on else self.tr("如：东风村慈善工作站"))
 
     def accept(self) -> None:

@@ -30,11 +30,13 @@ def set_up(db: Database, actor: Operator, code: str, name: str, township: str = 
         if is_initialised(db):
             raise Conflict("already_initialised", f"这个数据库已经建立了工作站：{get_station(db).name}")
         at = now_iso()
+        # A database still in a shape before the identity (schema 8; tests build such) gets it at migration.
+        has_uid = any(r[1] == "station_uid" for r in c.execute("PRAGMA table_info(station)"))
         c.execute(
             "INSERT INTO station(singleton, station_code, name, township, organisation, created_at,"
-            " updated_at, station_uid) VALUES (1,?,?,?,?,?,?,?)",
+            f" updated_at{', station_uid' if has_uid else ''}) VALUES (1,?,?,?,?,?,?{',?' if has_uid else ''})",
             (station.station_code, station.name, station.township, station.organisation, at, at,
-             station.uid),
+             *((station.uid,) if has_uid else ())),
         )
         audit.record(c, actor, "create", "station", station.station_code, None, station.to_dict())
         funds.create_default(db, actor)

@@ -53,7 +53,7 @@ def get_station(db: Database) -> Station:
     if row is None:
         raise NotFound("not_initialised", "这个数据库还没有建立工作站，请先运行 init")
     return Station(row["station_code"], row["name"], row["township"], row["organisation"],
-                   row["station_uid"])
+                   row["station_uid"] if "station_uid" in row.keys() else "")
 
 
 def own_village(db: Database) -> str:

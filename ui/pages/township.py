@@ -222,8 +222,8 @@ class TownshipPage(QWidget):
         names = {s["station_code"]: s["name"] for s in r["station_list"]}
         files = [[Path(f["file"]).name, f["station_code"], names.get(f["station_code"], ""), self.tr("已采用"), ""]
                  for f in r["accepted"]]
-        files += [[Path(f["file"]).name, "", "", self.tr("未采用"), f["reason"].split("：", 1)[-1]]
-                  for f in r["rejected"]]
+        files += [[Path(f["file"]).name, f["station_code"], names.get(f["station_code"], ""), self.tr("未采用"),
+                   f["reason"].split("：", 1)[-1]] for f in r["rejected"]]
         self._rows(self.files, files)
         self._rows(self.dup_aid, [[d["id_masked"], d["name_masked"], "、".join(d["stations"]), d["why"],
                                    str(len(d["lines"])), format_fen(d["amount_fen"])] for d in r["duplicate_aid"]])
