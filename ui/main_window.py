@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
         self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
-        self.reports_page: QWidget = ReportsPage(db)
+        self.reports_page: QWidget = ReportsPage(db, operator=lambda: self.operator)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
         self.settings_page = SettingsPage()
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")

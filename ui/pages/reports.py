@@ -40,6 +40,7 @@ from app.excel import Cancelled
 from app.reports.catalog import KINDS, ReportKind, Request
 from app.reports.period import Period
 from app.rules.money import format_fen
+from app.station import accounts
 from ui import settings
 from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
@@ -74,9 +75,11 @@ def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
 
 class ReportsPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None, *,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 operator: Callable[[], accounts.Operator] = lambda: accounts.SYSTEM) -> None:
         super().__init__(parent)
         self.db = db
+        self.operator = operator
         self.today = today
         self.export_job: Job | None = None
         self.chart_job: Job | None = None
@@ -148,6 +151,10 @@ class ReportsPage(QWidget):
         options.addWidget(self.mask_box)
         options.addWidget(self.as_pdf)
         options.addStretch(1)
+        self.flags_button = QPushButton(self.tr("导入乡镇回执……"))
+        self.flags_button.setToolTip(self.tr("乡镇汇总后发回的回执：在其他站领取或登记过的人会带上提示（不影响发放）"))
+        self.flags_button.clicked.connect(lambda: self.import_flags())
+        options.addWidget(self.flags_button)
         options.addWidget(self.township_button)
         options.addWidget(self.export_button)
         grid.addLayout(options, rows + 1, 0, 1, 3)
@@ -374,6 +381,26 @@ class ReportsPage(QWidget):
         self._busy(True)
         self.export_job = run_job(work, self._exported, self._failed, self._progress)
         return self.export_job
+
+    def import_flags(self, path: str | None = None) -> None:
+        """The township's return file: a small file, read at once; a file for another station is refused."""
+        from app.township.returns import import_flags
+
+        if path is None:
+            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择乡镇发回的回执文件"), start,
+                                                  self.tr("Excel 文件 (*.xlsx)"))
+            if not path:
+                return
+        try:
+            r = import_flags(self.db, self.operator(), path)
+        except CharityDeskError as exc:
+            self._show_done(exc)
+            self.message.setText(self.tr("回执没有导入：%s") % exc.message)
+            return
+        self._show_done(None)
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])
 
     def cancel(self) -> None:
         if self.export_job is not None:

@@ -389,3 +389,17 @@ def test_export_to_the_township_writes_the_exchange_file_into_the_folder(qtbot, 
                       " WHERE d.status = 'confirmed' AND d.distributed_on BETWEEN '2024-01-01' AND '2024-12-31'")
     assert len(f.sheets["发放明细"]) == lines
     assert "工作站交换文件" in page.message.text() and page.township_button.isEnabled()
+
+
+def test_importing_a_return_file_meant_for_another_station_is_refused_in_words(qtbot, page, tmp_path):
+    from township_stations import make_station, shared_ids
+
+    other = make_station(tmp_path, "370102001002", "西岭村慈善工作站", shared_ids(1), gifts=[100000])
+    from app.township.consolidate import consolidate
+    from app.township.station_file import export_station
+
+    export_station(other.db, tmp_path / "in" / "西岭.xlsx")
+    out = consolidate([tmp_path / "in"], tmp_path / "t.xlsx", cache=tmp_path / "c.db", return_dir=tmp_path / "r")
+    page.import_flags(out.returns[0])
+    assert "回执没有导入" in page.message.text() and "西岭村慈善工作站" in page.message.text()
+    other.db.close()
