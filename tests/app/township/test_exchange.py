@@ -132,3 +132,24 @@ def test_cli_export_station_and_wrong_password_at_the_township(station, tmp_path
     out = json.loads(capsys.readouterr().out)
     assert code == 1
     assert out["rejected"][0]["code"] == "wrong_password" and "s.xlsx" in out["error"]
+
+
+def test_an_encrypted_file_opens_in_libreoffice_with_the_password_only(station, tmp_path):
+    import os
+    import subprocess
+
+    has_uno = Path("/usr/bin/python3").exists() and subprocess.run(
+        ["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
+    if not has_uno or not shutil.which("soffice"):
+        if os.environ.get("CHARITYDESK_REQUIRE_SOFFICE") == "1":
+            pytest.fail("LibreOffice with python3-uno is needed (CHARITYDESK_REQUIRE_SOFFICE=1)")
+        pytest.skip("LibreOffice's python3-uno is not installed")
+    r = export_station(station.db, tmp_path / "s.xlsx", password="乡镇2025")
+    script = Path(__file__).with_name("lo_open_with_password.py")
+    port = str(20000 + os.getpid() % 20000)
+    done = subprocess.run(["/usr/bin/python3", str(script), r["path"], "乡镇2025", str(tmp_path), port],
+                          capture_output=True, text=True, timeout=180)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["right"]["sheets"][:2] == ["说明", "登记名册"]
+    assert result["right"]["code"] == "370102001001"
+    assert result["wrong"] is None
