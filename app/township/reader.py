@@ -91,11 +91,9 @@ def open_plain(path: Path, data: bytes, password: str) -> bytes:
 def _open_workbook(path: Path, plain: bytes) -> Any:
     from python_calamine import CalamineWorkbook
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(plain)) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise _reject("truncated", path, "文件不完整或已损坏（可能没有复制完），请让工作站重新导出")
+    try:  # the zip's directory is at its end: a file cut short has none (the data is checked later)
+        with zipfile.ZipFile(io.BytesIO(plain)):
+            pass
     except zipfile.BadZipFile:
         raise _reject("truncated", path, "文件不完整或已损坏（可能没有复制完），请让工作站重新导出") from None
     try:
@@ -104,8 +102,12 @@ def _open_workbook(path: Path, plain: bytes) -> Any:
         raise _reject("not_spreadsheet", path, "不是 Excel 工作簿") from None
 
 
-def _sheet_rows(wb: Any, name: str) -> list[list[Any]]:
-    return list(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+def _sheet_rows(wb: Any, name: str, path: Path | None = None) -> list[list[Any]]:
+    try:
+        return list(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    except Exception:  # calamine's own error kinds: a damaged part inside the zip
+        where = path or Path("?")
+        raise _reject("truncated", where, f"“{name}”表已损坏，文件不完整，请让工作站重新导出") from None
 
 
 def read_meta(path: Path, wb: Any, kind: str) -> tuple[dict[str, str], list[tuple[str, str]], str]:
@@ -115,7 +117,7 @@ def read_meta(path: Path, wb: Any, kind: str) -> tuple[dict[str, str], list[tupl
     lines: list[tuple[str, str]] = []
     started = False
     digest = ""
-    for row in _sheet_rows(wb, "说明"):
+    for row in _sheet_rows(wb, "说明", path):
         if len(row) < 2:
             continue
         label, value = normalise(row[0], "text"), normalise(row[1], "text")
@@ -144,7 +146,7 @@ def read_meta(path: Path, wb: Any, kind: str) -> tuple[dict[str, str], list[tupl
 def read_sheet(path: Path, wb: Any, spec: SheetSpec, ck: Checksum) -> list[tuple[Any, ...]]:
     if spec.name not in wb.sheet_names:
         raise _reject("truncated", path, f"缺少“{spec.name}”表，文件不完整")
-    grid = _sheet_rows(wb, spec.name)
+    grid = _sheet_rows(wb, spec.name, path)
     if not grid:
         raise _reject("truncated", path, f"“{spec.name}”表是空的，文件不完整")
     headers = [normalise(h, "text") for h in grid[0]]

@@ -153,3 +153,14 @@ def test_an_encrypted_file_opens_in_libreoffice_with_the_password_only(station, 
     assert result["right"]["sheets"][:2] == ["说明", "登记名册"]
     assert result["right"]["code"] == "370102001001"
     assert result["wrong"] is None
+
+
+def test_a_truncated_file_is_set_aside_and_the_rest_count(station, tmp_path):
+    inbox = tmp_path / "inbox"
+    good = Path(export_station(station.db, inbox / "好.xlsx")["path"])
+    data = good.read_bytes()
+    (inbox / "半截.xlsx").write_bytes(data[: len(data) // 2])  # the copy to the stick was cut short
+    out = consolidate([inbox], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
+    rejected = out.to_dict()["rejected"]
+    assert [(Path(r["file"]).name, r["code"]) for r in rejected] == [("半截.xlsx", "truncated")]
+    assert "不完整" in rejected[0]["reason"] and len(out.stations) == 1
