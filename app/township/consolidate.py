@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Database
-from app.errors import InputError
 from app.excel import Cancelled
 from app.township.format import AID, DONATIONS, FUNDS, REGISTER, SheetSpec
 from app.township.reader import ExchangeFile, Rejected, read_exchange
@@ -94,10 +93,8 @@ def gather(paths: Iterable[str | Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.is_file()
                            and not any(part.startswith(_IGNORED_PREFIXES) for part in q.relative_to(p).parts))
-        elif p.exists():
+        else:  # a file, or a name that is not there (set aside with that reason, the rest go on)
             found = [p]
-        else:
-            raise InputError("missing_file", f"找不到文件或文件夹：{p}", file=str(p))
         for q in found:
             key = q.resolve()
             if key not in seen:

@@ -64,6 +64,8 @@ def _reject(reason: str, path: Path, why: str) -> Rejected:
 
 
 def load_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise _reject("missing", path, f"找不到这个文件或文件夹（{path}）")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise _reject("not_exchange", path, "文件太大，不是工作站交换文件")

@@ -164,3 +164,10 @@ def test_a_truncated_file_is_set_aside_and_the_rest_count(station, tmp_path):
     rejected = out.to_dict()["rejected"]
     assert [(Path(r["file"]).name, r["code"]) for r in rejected] == [("半截.xlsx", "truncated")]
     assert "不完整" in rejected[0]["reason"] and len(out.stations) == 1
+
+
+def test_a_name_that_is_not_there_is_set_aside_and_the_rest_count(station, tmp_path):
+    good = export_station(station.db, tmp_path / "好.xlsx")["path"]
+    out = consolidate([good, tmp_path / "没有这个.xlsx"], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
+    assert [r["code"] for r in out.to_dict()["rejected"]] == ["missing"]
+    assert len(out.stations) == 1
