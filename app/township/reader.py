@@ -168,7 +168,7 @@ def read_sheet(path: Path, wb: Any, spec: SheetSpec, ck: Checksum) -> list[tuple
             body = body[:i]
             break
     rows = [r[:width] if len(r) >= width else [*r, *[""] * (width - len(r))] for r in body]
-    rows = [r for r in rows if any(c not in ("", None) for c in r)]
+    rows = [r for r in rows if any(r)]  # a record always has its station code or ID number
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
     converted = []
     for col, kind in zip(columns, kinds, strict=True):

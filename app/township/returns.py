@@ -35,29 +35,40 @@ if TYPE_CHECKING:
 _WORD_TO_KIND = {v: k for k, v in FLAG_WORDS.items()}
 
 
-def _rows_for(db: Database, uid: str, names: dict[str, str]) -> list[list[str]]:
-    rows: list[list[str]] = []
+def _all_rows(db: Database, names: dict[str, str]) -> dict[str, list[list[str]]]:
+    """Every station's return rows in two passes over the cache (not two queries per station): only
+    ID numbers that more than one station holds can be found elsewhere."""
+    out: dict[str, list[list[str]]] = {}
+    with db.transaction():
+        db.execute("DROP TABLE IF EXISTS shared_ids")
+        db.execute("""CREATE TABLE shared_ids AS
+            SELECT id_number FROM (SELECT id_number, station_uid FROM register WHERE id_number != ''
+                                   UNION SELECT id_number, station_uid FROM aid WHERE id_number != '')
+             GROUP BY id_number HAVING count(*) > 1""")
     aided = """
-        SELECT r.id_number, r.name, a.station_uid, a.programme, a.date, a.amount_fen, a.goods
-          FROM register r JOIN aid a ON a.id_number = r.id_number AND a.station_uid != r.station_uid
-         WHERE r.station_uid = ? AND r.id_number != '' AND a.counted = '是'
-         ORDER BY r.id_number, a.date"""
-    for idn, name, other, prog, on, fen, goods in db.tuples(aided, (uid,)):
+        SELECT r.station_uid, r.id_number, r.name, a.station_uid, a.programme, a.date, a.amount_fen, a.goods
+          FROM shared_ids s JOIN register r ON r.id_number = s.id_number
+          JOIN aid a ON a.id_number = s.id_number AND a.station_uid != r.station_uid AND a.counted = '是'
+         ORDER BY r.station_uid, r.id_number, a.date"""
+    for uid, idn, name, other, prog, on, fen, goods in db.tuples(aided):
         what = f"{fen / 100:.2f}元" if fen else (goods or "")
-        rows.append([idn, name, FLAG_WORDS["aided_elsewhere"], names[other], f"{prog} {on} {what}".strip()])
+        out.setdefault(uid, []).append([idn, name, FLAG_WORDS["aided_elsewhere"], names[other],
+                                        f"{prog} {on} {what}".strip()])
     registered = """
-        SELECT r.id_number, r.name, o.station_uid, o.village, o.village_group, o.status, o.closed_on, r.status
-          FROM register r JOIN register o ON o.id_number = r.id_number AND o.station_uid != r.station_uid
-         WHERE r.station_uid = ? AND r.id_number != '' ORDER BY r.id_number, o.station_uid"""
-    for idn, name, other, village, group, status, closed, own_status in db.tuples(registered, (uid,)):
+        SELECT r.station_uid, r.id_number, r.name, o.station_uid, o.village, o.village_group, o.status,
+               o.closed_on, r.status
+          FROM shared_ids s JOIN register r ON r.id_number = s.id_number
+          JOIN register o ON o.id_number = s.id_number AND o.station_uid != r.station_uid
+         ORDER BY r.station_uid, r.id_number, o.station_uid"""
+    for uid, idn, name, other, village, group, status, closed, own_status in db.tuples(registered):
         if status in ("死亡", "迁出") and own_status == "在册":
             kind = "deceased" if status == "死亡" else "moved"
             detail = f"{closed or ''}（{village}{group}）".strip()
         else:
             kind = "registered_elsewhere"
             detail = f"{village}{group}，{status}"
-        rows.append([idn, name, FLAG_WORDS[kind], names[other], detail])
-    return rows
+        out.setdefault(uid, []).append([idn, name, FLAG_WORDS[kind], names[other], detail])
+    return out
 
 
 def write_returns(db: Database, folder: Path, outcome: Outcome) -> list[Path]:
@@ -65,8 +76,9 @@ def write_returns(db: Database, folder: Path, outcome: Outcome) -> list[Path]:
     names = {s["station_uid"]: f"{s['name']}（{s['station_code']}）" for s in outcome.stations}
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
     out: list[Path] = []
+    found = _all_rows(db, names)
     for s in outcome.stations:
-        rows = _rows_for(db, s["station_uid"], names)
+        rows = found.get(s["station_uid"], [])
         values = {"file_kind": RETURN_FILE, "format_version": str(FORMAT_VERSION),
                   "station_code": s["station_code"], "station_uid": s["station_uid"], "station_name": s["name"],
                   "township": outcome.township, "date_from": outcome.period[0], "date_to": outcome.period[1],
