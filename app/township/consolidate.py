@@ -167,8 +167,8 @@ def _check(paths: Sequence[Path], password: str, progress: Callable[[int, int], 
     for i, p in enumerate(paths):
         if cancelled is not None and cancelled():
             raise Cancelled("cancelled", "汇总已取消，没有生成文件")
-        if progress is not None:
-            progress(i, len(paths))
+        if progress is not None:  # reading is most of the work; loading and the workbook are 2 steps more
+            progress(i, len(paths) + 2)
         entry = FileEntry(p)
         entries.append(entry)
         try:
@@ -185,7 +185,7 @@ def _check(paths: Sequence[Path], password: str, progress: Callable[[int, int], 
         by_hash[f.file_hash] = by_sum[f.checksum] = entry
         entry.file, entry.accepted = f, True
     if progress is not None:
-        progress(len(paths), len(paths))
+        progress(len(paths), len(paths) + 2)
     _code_clashes([e for e in entries if e.accepted])
     _superseded([e for e in entries if e.accepted])
     return entries
@@ -375,6 +375,8 @@ def consolidate(paths: Iterable[str | Path], output: str | Path, *, cache: str |
             loaded.add(e.file.station_uid)
         with db.transaction():
             _index_cache(su)
+        if progress is not None:
+            progress(len(files) + 1, len(files) + 2)
         stations = _stations(db)
         froms = [s["from"] for s in stations if s["from"]]
         tos = [s["to"] for s in stations if s["to"]]
@@ -396,6 +398,8 @@ def consolidate(paths: Iterable[str | Path], output: str | Path, *, cache: str |
             outcome.returns = [str(p) for p in returns.write_returns(db, Path(return_dir), outcome)]
     finally:
         db.close()
+    if progress is not None:
+        progress(len(files) + 2, len(files) + 2)
     outcome.seconds = time.perf_counter() - start
     return outcome
 

@@ -73,7 +73,7 @@ class TownshipPage(QWidget):
         grid.addWidget(self.run_button, 2, 2)
         progress = QHBoxLayout()
         self.progress = QProgressBar()
-        self.progress.setFormat(self.tr("%v / %m 个文件"))
+        self.progress.setFormat(self.tr("%p%"))
         self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.clicked.connect(self.cancel)
         progress.addWidget(self.progress, 1)

@@ -171,3 +171,12 @@ def test_a_name_that_is_not_there_is_set_aside_and_the_rest_count(station, tmp_p
     out = consolidate([good, tmp_path / "没有这个.xlsx"], tmp_path / "t.xlsx", cache=tmp_path / "c.db")
     assert [r["code"] for r in out.to_dict()["rejected"]] == ["missing"]
     assert len(out.stations) == 1
+
+
+def test_cancelling_writes_nothing(station, tmp_path):
+    from app.excel import Cancelled
+
+    good = export_station(station.db, tmp_path / "好.xlsx")["path"]
+    with pytest.raises(Cancelled):
+        consolidate([good], tmp_path / "t.xlsx", cache=tmp_path / "c.db", cancelled=lambda: True)
+    assert not (tmp_path / "t.xlsx").exists()
