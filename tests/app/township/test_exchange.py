@@ -180,3 +180,38 @@ def test_cancelling_writes_nothing(station, tmp_path):
     with pytest.raises(Cancelled):
         consolidate([good], tmp_path / "t.xlsx", cache=tmp_path / "c.db", cancelled=lambda: True)
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_death_another_station_recorded_reaches_the_return_file(tmp_path):
+    from app.recipients import recipients
+    from app.township.format import RETURN_FILE
+    from app.township.returns import FLAGS
+
+    ids = shared_ids(3)
+    a = make_station(tmp_path, "370102001001", "东风村慈善工作站", ids[0:2], gifts=[100000])
+    b = make_station(tmp_path, "370102001002", "西岭村慈善工作站", ids[1:3], gifts=[100000])
+    recipients.close_recipient(b.db, accounts.SYSTEM, b.people[ids[1]], "去世", dt.date(2025, 4, 2))
+    inbox = tmp_path / "inbox"
+    export_station(a.db, inbox / "a.xlsx")
+    export_station(b.db, inbox / "b.xlsx")
+    out = consolidate([inbox], tmp_path / "t.xlsx", cache=tmp_path / "c.db", return_dir=tmp_path / "r")
+    mine = next(p for p in out.returns if "370102001001" in p)
+    rows = read_exchange(mine, kind=RETURN_FILE, specs=(FLAGS,)).sheets[FLAGS.name]
+    assert ("他站记为死亡", "2025-04-02") in {(r[2], r[4][:10]) for r in rows if r[0] == ids[1]}
+    assert {r[0] for r in rows} == {ids[1]}  # only A's own people found elsewhere
+    a.db.close()
+    b.db.close()
+
+
+def test_one_programme_twice_in_a_month_is_duplicate_aid(station, tmp_path):
+    from app.programmes import distributions
+
+    prog = station.db.scalar("SELECT id FROM programmes")
+    donor = station.db.scalar("SELECT id FROM donors")
+    donations.record_donation(station.db, accounts.SYSTEM, donations.DonationInput(donor, dt.date(2025, 3, 20), 100000),
+                              today=dt.date(2025, 3, 20))
+    distributions.distribute(station.db, accounts.SYSTEM, prog, dt.date(2025, 3, 25), today=dt.date(2025, 3, 25))
+    out = consolidate([export_station(station.db, tmp_path / "s.xlsx")["path"]], tmp_path / "t.xlsx",
+                      cache=tmp_path / "c.db")
+    dup = out.to_dict()["duplicate_aid"]
+    assert len(dup) == 4 and all(d["why"] == "同一项目同一个月多次发放" and len(d["lines"]) == 2 for d in dup)
