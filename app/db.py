@@ -177,6 +177,39 @@ class Database:
             raise
         return db
 
+    @classmethod
+    def open_cache(cls, path: str | Path, *, fresh: bool = False) -> Database:
+        """A plain SQLite file that the program can rebuild at any time from other files (the
+        township's cache of received station files): no CharityDesk schema, no migrations.
+        `fresh` starts it empty. Nothing in it is a record, so it is written without fsync."""
+        p = Path(path)
+        if p.is_dir():
+            raise DataError("cannot_open", f"{p} 是一个文件夹，不是数据库文件。")
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if fresh:
+                for leftover in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm"),
+                                 p.with_name(p.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise DataError("cannot_open", f"无法建立缓存数据库（{p}）：{exc.strerror or exc}") from exc
+        try:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=15)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = OFF")
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, p)
+            raise
+        db = cls(p, conn)
+        db.wal = True
+        return db
+
+    def sqlite_utils(self) -> Any:
+        """This connection as a `sqlite_utils.Database`, for bulk loading a cache."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     def reopen(self) -> Database:
         """A second connection to the same file, for a worker thread."""
         return Database.open(self.path)

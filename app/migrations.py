@@ -509,6 +509,37 @@ UNION ALL SELECT 'donors', id FROM donors UNION ALL SELECT 'programmes', id FROM
 UNION ALL SELECT 'operators', id FROM operators;
 """
 
+V8 = """
+-- Station identity: a generated UUID that never changes, so the township tells stations apart
+-- even when two were given the same code. Existing stations get theirs now.
+ALTER TABLE station ADD COLUMN station_uid TEXT NOT NULL DEFAULT '';
+UPDATE station SET station_uid = lower(substr(hex(randomblob(4)), 1, 8) || '-' || substr(hex(randomblob(2)), 1, 4)
+    || '-4' || substr(hex(randomblob(2)), 2, 3) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1)
+    || substr(hex(randomblob(2)), 2, 3) || '-' || hex(randomblob(6)))
+ WHERE station_uid = '';
+CREATE TRIGGER station_uid_fixed BEFORE UPDATE ON station
+WHEN OLD.station_uid != '' AND NEW.station_uid IS NOT OLD.station_uid
+BEGIN SELECT RAISE(ABORT, 'a station keeps its identity'); END;
+
+-- Flags from the township's return files (回执): a person of this station found at another
+-- station (aided or registered there, or dead or moved as another station knows). Shown on the
+-- person card and the candidate list; never blocks aid. A newer return file clears older flags.
+CREATE TABLE recipient_flags (
+    id            TEXT PRIMARY KEY,
+    recipient_id  TEXT NOT NULL REFERENCES recipients(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('aided_elsewhere', 'registered_elsewhere', 'deceased', 'moved')),
+    other_station TEXT NOT NULL DEFAULT '',
+    detail        TEXT NOT NULL DEFAULT '',
+    return_id     TEXT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'replaced')),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX recipient_flags_person ON recipient_flags(recipient_id, status);
+CREATE TRIGGER recipient_flags_no_delete BEFORE DELETE ON recipient_flags
+BEGIN SELECT RAISE(ABORT, 'flags are replaced, never deleted'); END;
+"""
+
 #: (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "foundation: station, operators, audit log, funds, donors, donations, recipients", V1),
@@ -517,4 +548,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "register search: a covering index for search as you type, phone index for duplicates", V4),
     (5, "donation list: a covering index for filters, totals and date order", V5),
     (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
+    (8, "township: a station identity that never changes, flags from the township's return files", V8),
 ]

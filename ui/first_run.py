@@ -7,8 +7,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,13 +36,27 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.code = QLineEdit(placeholderText="ST01")
+        # Who runs the program: a station, or the township office that adds up the stations' files.
+        self.as_station = QRadioButton(self.tr("工作站（登记、捐赠、发放）"))
+        self.as_township = QRadioButton(self.tr("乡镇汇总（汇总各工作站交来的文件）"))
+        self.as_station.setChecked(True)
+        # No ready-made code: the township assigns it, and thirty stations must not all send the same.
+        self.code = QLineEdit()
+        self.code.setAccessibleName(self.tr("站点编号"))
+        self.code_hint = QLabel(self.tr("由乡镇分配（如本村12位统计用区划代码），不知道请先问乡镇"))
+        self.code_hint.setStyleSheet("color: #555;")
         self.name = QLineEdit(placeholderText=self.tr("如：东风村慈善工作站"))
         self.township = QLineEdit(placeholderText=self.tr("如：东风镇"))
         if need_station:
+            kind = QGroupBox(self.tr("本机用途"))
+            kind_row = QHBoxLayout(kind)
+            kind_row.addWidget(self.as_station)
+            kind_row.addWidget(self.as_township)
+            layout.addWidget(kind)
             box = QGroupBox(self.tr("工作站资料"))
             form = QFormLayout(box)
             form.addRow(self.tr("站点编号(&C)："), self.code)
+            form.addRow("", self.code_hint)
             form.addRow(self.tr("工作站名称(&N)："), self.name)
             form.addRow(self.tr("所属乡镇(&T)："), self.township)
             layout.addWidget(box)
@@ -68,7 +84,15 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.as_township.toggled.connect(lambda on: self._township_mode(on, box if need_station else None))
         (self.code if need_station else self.display).setFocus()
+
+    def _township_mode(self, on: bool, box: QGroupBox | None) -> None:
+        if box is not None:
+            box.setTitle(self.tr("乡镇资料") if on else self.tr("工作站资料"))
+        self.code_hint.setText(self.tr("本乡镇的编号（如12位统计用区划代码）") if on
+                               else self.tr("由乡镇分配（如本村12位统计用区划代码），不知道请先问乡镇"))
+        self.name.setPlaceholderText(self.tr("如：东风镇民政办") if on else self.tr("如：东风村慈善工作站"))
 
     def accept(self) -> None:
         if self.password.text() != self.password2.text():
@@ -81,6 +105,8 @@ class FirstRunDialog(QDialog):
             if self.need_station:
                 setup.set_up(self.db, accounts.SYSTEM, self.code.text(), self.name.text(),
                                self.township.text())
+                if self.as_township.isChecked():
+                    station.set_setting(self.db, accounts.SYSTEM, "role", "township")
             self.operator = accounts.create_operator(
                 self.db, accounts.SYSTEM, self.username.text(), self.display.text(), "admin",
                 self.password.text())

@@ -29,6 +29,7 @@ from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
 from ui.pages.reports import ReportsPage
 from ui.pages.settings_page import SettingsPage
+from ui.pages.township import TownshipPage
 
 
 class MainWindow(QMainWindow):
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
         self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
-        self.reports_page: QWidget = ReportsPage(db)
+        self.reports_page: QWidget = ReportsPage(db, operator=lambda: self.operator)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
         self.settings_page = SettingsPage(db, lambda: self.operator)
         self.operators_section = OperatorsSection(db, lambda: self.operator)
@@ -78,8 +79,12 @@ class MainWindow(QMainWindow):
         if self.settings_page.backups is not None:
             self.settings_page.backups.restore_requested.connect(self._restore_requested)
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
+        self.township_page = TownshipPage()
+        self._add_page(self.tr("乡镇汇总"), self.township_page, "Ctrl+8")
         self.nav.currentRowChanged.connect(self._show_page)
-        self.nav.setCurrentRow(0)
+        # A township office runs the same program: it opens on its own page.
+        township = station.get_setting(db, "role") == "township"
+        self.nav.setCurrentRow(self.pages.count() - 1 if township else 0)
 
         self.operator_label = QLabel()
         self.station_label = QLabel(self.tr("工作站：%s（%s）") % (self.station.name, self.station.station_code))

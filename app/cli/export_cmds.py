@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.cli import Context, UsageError
+from app.cli import Context, UsageError, township_cmds
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,8 @@ KINDS: dict[str, Kind] = {
                        f"救助支出 {_yuan(r['aid_fen'])}（{r['aid_lines']:,} 人次）：{r['path']}"),
         Kind("notice", "公示（收入和支出，姓名、身份证号一律脱敏；.xlsx 或可张贴的 .pdf）", period_options,
              _report("notice"), _show_notice, suffixes=(".xlsx", ".pdf")),
+        Kind("station", "工作站交换文件（交给乡镇汇总：登记名册、发放明细、捐赠、基金余额）",
+             township_cmds.station_options, township_cmds.run_station, township_cmds.show_station),
     )
 }
 
@@ -140,6 +142,8 @@ def _has_names(name: str) -> str:
     """"yes" where names may be masked, "always" where they always are, "" where there are none."""
     from app.reports.catalog import KINDS as REPORTS
 
+    if name == "station":
+        return ""  # the township matches people by their ID numbers
     if name not in REPORTS:
         return "yes"  # the recipient list
     report = REPORTS[name]

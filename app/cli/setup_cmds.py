@@ -12,7 +12,7 @@ from app.rules.money import format_fen, parse_yuan
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="建立工作站数据库")
-    p.add_argument("--station-code", required=True, help="站点编号，如 ST01")
+    p.add_argument("--station-code", required=True, help="乡镇分配给本站的站点编号（如村的12位统计用区划代码）")
     p.add_argument("--station-name", required=True, help="工作站名称")
     p.add_argument("--township", default="", help="所属乡镇/街道")
     p.set_defaults(func=cmd_init, show=lambda r: f"已建立工作站 {r['station']['name']}（{r['station']['station_code']}）：{r['db']}")

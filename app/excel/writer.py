@@ -91,6 +91,13 @@ class Report:
     notes: tuple[tuple[str, str], ...] = ()
     #: The first cell that scrolls: "A2" keeps the header row in view, "B2" the first column too.
     freeze: str = "A2"
+    #: The 说明 sheet first instead of last (a file meant to be read by a program as well: the
+    #: station exchange file says what it is before its tables).
+    about_first: bool = False
+    #: What the period is called in the print header (a township form says 统计时间).
+    period_label: str = "统计期间"
+    #: A line in the middle of the print footer (a township form: 制表人：……).
+    footer: str = ""
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -327,7 +334,9 @@ def _chart_sheet(wb: Any, report: Report, charts: Sequence[Chart],
     ws.page_margins.bottom = 0.7
     ws.oddHeader.left.text = _header_footer_text(report.station)
     ws.oddHeader.center.text = _header_footer_text(report.title)
-    ws.oddHeader.right.text = _header_footer_text(f"统计期间：{report.period_text}")
+    ws.oddHeader.right.text = _header_footer_text(f"{report.period_label}：{report.period_text}")
+    if report.footer:
+        ws.oddFooter.center.text = _header_footer_text(report.footer)
     row, used = 1, 0.0  # the next free row; centimetres used on the current printed page
     for chart in charts:
         data_ws, columns, n = sheets[sheet_name(chart.table) if chart.table else ""]
@@ -480,14 +489,16 @@ def _print_setup(ws: Any, report: Report, n_columns: int) -> None:
     ws.oddHeader.left.text = _header_footer_text(report.station)
     ws.oddHeader.center.text = _header_footer_text(report.title)
     ws.oddHeader.center.size = 14
-    ws.oddHeader.right.text = _header_footer_text(f"统计期间：{report.period_text}")
+    ws.oddHeader.right.text = _header_footer_text(f"{report.period_label}：{report.period_text}")
+    if report.footer:
+        ws.oddFooter.center.text = _header_footer_text(report.footer)
     ws.oddFooter.left.text = _header_footer_text(f"生成时间：{report.generated_at:%Y-%m-%d %H:%M}")
     ws.oddFooter.right.text = "第 &P 页，共 &N 页"
 
 
 def _about_sheet(wb: Any, report: Report, n: int, columns: Sequence[Column], totals: dict[str, int],
                  last_row: int, tables: dict[str, tuple[int, dict[str, int]]]) -> None:
-    ws = wb.create_sheet("说明")
+    ws = wb.create_sheet("说明", 0 if report.about_first else None)
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

@@ -38,6 +38,7 @@ from app.recipients.recipients import RecipientInput
 from app.rules.codes import parse_phone
 from app.rules.idcard import IdNumberError, parse_id
 from app.sheets import CODE, DATE, Field, MonthOnly, Problem, Table
+from app.station import station
 from app.station.accounts import Operator, require_write
 
 KIND = "recipients"
@@ -67,6 +68,8 @@ _SEXES = {"男": "男", "女": "女", "男性": "男", "女性": "女"}
 _CATEGORY_SPLIT = re.compile(r"[、,，;；/／|\s]+")
 _PHONE_SPLIT = re.compile(r"[/／、,，;；]+|\s{2,}")
 _VILLAGE_GROUP = re.compile(r"^(.+?(?:村|社区|居委会))(.+组)$")
+#: 东风3组, 3组, 三组: a group written without its village's 村 (the village part is a short name).
+_SHORT_GROUP = re.compile(r"^(.*?)((?:\d+|[一二三四五六七八九十百零〇]+)(?:村民小)?组)$")
 #: Fields `update` may change on a registered person (non-empty values from the file only).
 _UPDATABLE = ("name", "village", "village_group", "address", "phone", "guardian_name", "guardian_phone",
               "guardian_relation", "bank_name", "bank_account", "note")
@@ -130,8 +133,9 @@ def preview(db: Database, path: str | Path, *, sheet: str | None = None, header_
     out: list[RosterRow] = []
     seen: dict[str, int] = {}
     headers = {f.key: table.column_header(f.key) for f in FIELDS}
+    own = station.own_village(db)
     for row in table.rows:
-        rr = _check_row(headers, row, today)
+        rr = _check_row(headers, row, today, own)
         if rr.id_number:
             first = seen.get(rr.id_number)
             if first is not None:
@@ -206,7 +210,24 @@ def import_file(db: Database, actor: Operator, path: str | Path, *, sheet: str |
 
 # ---------- one row ----------
 
-def _check_row(headers: Mapping[str, str], row: sheets.Row, today: dt.date) -> RosterRow:
+def split_village(village: str, group: str, own_village: str = "") -> tuple[str, str]:
+    """村 and 组 apart when both are written in one cell (东风村3组); a group written alone or with
+    a short village name (3组, 东风3组) belongs to the station's own village unless it names another."""
+    if village or not group:
+        return village, group
+    m = _VILLAGE_GROUP.match(group)
+    if m:
+        return m.group(1), m.group(2)
+    m = _SHORT_GROUP.match(group)
+    if m:
+        short, group = m.group(1).strip(), m.group(2)
+        if not short or own_village.startswith(short):
+            return own_village, group
+        return short, group
+    return village, group
+
+
+def _check_row(headers: Mapping[str, str], row: sheets.Row, today: dt.date, own_village: str = "") -> RosterRow:
     problems = list(row.problems)
     bad = {p.column for p in problems}
 
@@ -230,11 +251,7 @@ def _check_row(headers: Mapping[str, str], row: sheets.Row, today: dt.date) -> R
     phone, more = _first_phone(text("phone"))
     if more:
         notes.append(f"其他电话：{more}")
-    village, group = text("village"), text("village_group")
-    if not village and group:
-        m = _VILLAGE_GROUP.match(group)
-        if m:
-            village, group = m.group(1), m.group(2)
+    village, group = split_village(text("village"), text("village_group"), own_village)
     data = RecipientInput(
         name=text("name"), id_number=id_number, sex=_SEXES.get(sex_text, sex_text), birth_date=birth,
         village=village, village_group=group, address=text("address"), phone=phone,

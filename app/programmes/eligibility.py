@@ -26,6 +26,7 @@ from app.db import Database
 from app.errors import Conflict, InputError
 from app.funds import funds
 from app.programmes.programmes import DISABLED_CATEGORIES, Programme, get_programme, spent_fen
+from app.recipients import flags as township_flags
 from app.recipients.recipients import STATUS_NAMES
 from app.rules.idcard import age_on
 from app.rules.money import format_fen
@@ -574,6 +575,15 @@ def _household_aided(db: Database, rows: list[tuple[Any, ...]], picked: list[tup
     return keep
 
 
+def _with_township_flags(db: Database, included: list[Candidate]) -> list[Candidate]:
+    """The township's return-file flags (已在 XX 站领取 …) as a note: shown, never a reason to leave out."""
+    marked = township_flags.active_flags(db)
+    if not marked:
+        return included
+    return [c._replace(note="；".join(x for x in (c.note, *(f.text for f in marked[c.recipient_id])) if x))
+            if c.recipient_id in marked else c for c in included]
+
+
 def plan(db: Database, programme_id: str, on: dt.date, *, fit_budget: bool = False,
          adjustments: Iterable[Adjustment] = (), distribution_id: str | None = None) -> Plan:
     """The candidate list for `programme_id` on `on`, with reasons, totals and what confirm would refuse."""
@@ -661,6 +671,7 @@ def plan(db: Database, programme_id: str, on: dt.date, *, fit_budget: bool = Fal
         included.append(Candidate(row[_ID], row[_NAME], row[_IDNO] or "", row[_VILLAGE], row[_GROUP], cats, age,
                                   row[_HOUSEHOLD], True, amount(row, hand), (why,), (code,), hand,
                                   _later_note(row)))
+    included = _with_township_flags(db, included)
     total_fen = sum(c.amount_fen for c in included)
     return Plan(prog, on, included, total_fen, fund, prog.budget_fen, spent, fit_budget, limit,
                 problems_for(prog, len(included), total_fen, fund, budget_left), out)

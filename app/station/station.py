@@ -15,6 +15,8 @@ from app.station.accounts import Operator, require_admin
 SETTINGS: dict[str, str] = {
     "receipt_title": "捐赠收据",
     "receipt_layout": "a5",
+    #: "station" (工作站), or "township" (乡镇汇总: an office that adds up the stations' files).
+    "role": "station",
 }
 
 
@@ -24,15 +26,21 @@ class Station:
     name: str
     township: str
     organisation: str
+    #: The generated identity (a UUID) that never changes, even when the code does.
+    uid: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def normalise_code(code: str) -> str:
+    """The code the township assigned (e.g. the village's 12-digit 统计用区划代码)."""
     c = (code or "").strip().upper()
+    if not c:
+        raise InputError("empty_station_code", "请填写乡镇分配给本站的站点编号（如村的12位统计用区划代码）")
     if not re.fullmatch(r"[A-Z0-9]{2,12}", c):
-        raise InputError("bad_station_code", f"站点编号应为2–12位字母或数字（如 ST01）：{code}")
+        raise InputError("bad_station_code",
+                         f"站点编号应为乡镇分配的2–12位字母或数字（如村的12位统计用区划代码）：{code}")
     return c
 
 
@@ -44,7 +52,23 @@ def get_station(db: Database) -> Station:
     row = db.one("SELECT * FROM station WHERE singleton = 1")
     if row is None:
         raise NotFound("not_initialised", "这个数据库还没有建立工作站，请先运行 init")
-    return Station(row["station_code"], row["name"], row["township"], row["organisation"])
+    return Station(row["station_code"], row["name"], row["township"], row["organisation"],
+                   row["station_uid"] if "station_uid" in row.keys() else "")
+
+
+def own_village(db: Database) -> str:
+    """The station's own village (社区), from its name (东风村慈善工作站 → 东风村); '' when the name
+    does not say. The default village for people whose roster names only a group."""
+    if not is_initialised(db):
+        return ""
+    m = re.match(r"^(.+?(?:村|社区|居委会))", get_station(db).name)
+    return m.group(1) if m else ""
+
+
+def identity(db: Database) -> dict[str, str]:
+    """What identifies this station in every file it sends (exchange files, backups)."""
+    s = get_station(db)
+    return {"station_code": s.station_code, "station_uid": s.uid, "name": s.name, "township": s.township}
 
 
 def update_station(db: Database, actor: Operator, *, name: str | None = None,
@@ -57,6 +81,7 @@ def update_station(db: Database, actor: Operator, *, name: str | None = None,
             (name if name is not None else before.name).strip() or before.name,
             (township if township is not None else before.township).strip(),
             (organisation if organisation is not None else before.organisation).strip(),
+            before.uid,
         )
         c.execute("UPDATE station SET name=?, township=?, organisation=?, updated_at=? WHERE singleton=1",
                   (after.name, after.township, after.organisation, now_iso()))

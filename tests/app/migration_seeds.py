@@ -97,4 +97,9 @@ INSERT INTO recipients(id, name, sex, village, phone, search_text, created_at, c
 VALUES ('r-v6', '孙七', '女', '西河村', '13600000000', '孙七 sq sunqi', '{AT}', 'op-admin', '{AT}',
         'op-admin');
 """,
+    8: f"""
+INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, return_id, created_at, created_by)
+VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',
+        '{AT}', 'op-admin');
+""",
 }

@@ -23,6 +23,7 @@ FROZEN = {
     4: "9ec80e24bf8503d5db88421fc27e54d89c8fa5d325817df716685c180b8e8354",
     5: "376270750637f0820143dca759a9355ea389a02e4e89c621d9a1a74ff1ac8a17",
     6: "76479360ae5cf52d5c0da5f253b7ca6947b5341d1e05e6b247ad757f94de2348",
+    8: "73ad715b875ce7c778d8092bea1d8a4e82b508ce64ad339384b8a601c4956179",
 }
 
 
@@ -44,7 +45,7 @@ def test_every_step_has_a_seed():
 def _build(path, upto: int) -> Database:
     """A database that lived through versions 1..`upto`, with each version's data added in turn."""
     db = Database.open(path, create=True, migrate=False)
-    for version in range(1, upto + 1):
+    for version in [v for v, _, _ in MIGRATIONS if v <= upto]:  # numbers may skip (merged branches)
         db.migrate(target=version)
         with db.transaction() as c:
             for statement in _statements(SEEDS[version]):

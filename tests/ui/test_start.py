@@ -83,7 +83,7 @@ def test_main_window_shows_station_operator_and_pages(qtbot, db, admin):
     w.show()
     assert "东风村慈善工作站" in w.windowTitle()
     assert w.home.title.text() == "东风村慈善工作站"
-    assert w.page_titles() == ["首页", "捐赠登记", "受助对象", "救助项目", "基金", "报表", "设置"]
+    assert w.page_titles() == ["首页", "捐赠登记", "受助对象", "救助项目", "基金", "报表", "设置", "乡镇汇总"]
     assert "管理员" in w.operator_label.text()
     assert "ST01" in w.station_label.text()
     assert w.home.funds.item(0, 0).text() == "慈善基金（非定向）"
@@ -192,3 +192,26 @@ def test_qt_dialogs_speak_chinese(qapp):
         if translator is not None:
             qapp.removeTranslator(translator)
         QLocale.setDefault(before)
+
+
+def test_first_run_offers_no_ready_made_code_and_a_township_office(qtbot, typer, tmp_path):
+    db = Database.open(tmp_path / "town.db", create=True)
+    dlg = FirstRunDialog(db, need_station=True)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.code.text() == "" and dlg.code.placeholderText() == ""  # nothing that looks filled in
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert "乡镇分配" in dlg.error.text()
+    dlg.as_township.setChecked(True)
+    typer(dlg.code, "370102001")
+    typer(dlg.name, "东风镇民政办")
+    qtbot.keyClicks(dlg.password, "secret123")
+    qtbot.keyClicks(dlg.password2, "secret123")
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert dlg.result() == FirstRunDialog.DialogCode.Accepted
+    assert station.get_setting(db, "role") == "township"
+    assert len(station.get_station(db).uid) == 36
+    op = accounts.authenticate(db, "admin", "secret123")
+    w = MainWindow(db, op)
+    qtbot.addWidget(w)
+    assert w.current_page() is w.township_page  # a township office opens on its own page

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from app import audit
 from app.db import Database
 from app.errors import CharityDeskError, InputError
-from app.recipients import households, recipients
+from app.recipients import flags, households, recipients
 from app.recipients import search as recipient_search
 from app.recipients.search import Filters
 from app.rules.codes import PhoneError, parse_phone
@@ -196,6 +196,12 @@ class PersonCard(QDialog):
         self.tabs.addTab(self.family_tab, self.tr("家庭、监护人、银行(&2)"))
         self.tabs.addTab(self._history_tab(), self.tr("状态与历史(&3)"))
 
+        # Flags from the township's return file (已在 XX 站领取 …): shown, never blocking.
+        self.township_flags = QLabel()
+        self.township_flags.setWordWrap(True)
+        self.township_flags.setStyleSheet(WARN_STYLE)
+        self.township_flags.hide()
+        layout.insertWidget(0, self.township_flags)
         self.duplicate_box = QLabel()
         self.duplicate_box.setWordWrap(True)
         self.duplicate_box.setStyleSheet(WARN_STYLE)
@@ -401,6 +407,13 @@ class PersonCard(QDialog):
         return item
 
     # ---------- loading ----------
+    def _show_township_flags(self) -> None:
+        found = flags.flags_for(self.db, [self.recipient_id]).get(self.recipient_id or "", []) \
+            if self.recipient_id else []
+        self.township_flags.setText(self.tr("乡镇回执：") + "；".join(f.text for f in found)
+                                    + self.tr("（仅供核对，不影响发放）"))
+        self.township_flags.setVisible(bool(found))
+
     def _load(self) -> None:
         editing = self.recipient_id is not None
         if editing:
@@ -433,6 +446,7 @@ class PersonCard(QDialog):
             self.setWindowTitle(self.tr("新增受助对象"))
             self.tabs.setTabEnabled(2, False)
         self._id_changed(self.id_number.text())
+        self._show_township_flags()
         self._show_household()
         self._show_status()
         self._show_history()

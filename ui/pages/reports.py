@@ -40,6 +40,7 @@ from app.excel import Cancelled
 from app.reports.catalog import KINDS, ReportKind, Request
 from app.reports.period import Period
 from app.rules.money import format_fen
+from app.station import accounts
 from ui import settings
 from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
@@ -74,9 +75,11 @@ def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
 
 class ReportsPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None, *,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 operator: Callable[[], accounts.Operator] = lambda: accounts.SYSTEM) -> None:
         super().__init__(parent)
         self.db = db
+        self.operator = operator
         self.today = today
         self.export_job: Job | None = None
         self.chart_job: Job | None = None
@@ -141,9 +144,18 @@ class ReportsPage(QWidget):
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
+        self.township_button = QPushButton(self.tr("导出给乡镇……"))
+        self.township_button.setToolTip(self.tr("把本期的登记名册、发放明细、捐赠和基金余额写成一个交换文件，"
+                                                "存到选定的文件夹或U盘，交给乡镇汇总"))
+        self.township_button.clicked.connect(lambda: self.export_to_township())
         options.addWidget(self.mask_box)
         options.addWidget(self.as_pdf)
         options.addStretch(1)
+        self.flags_button = QPushButton(self.tr("导入乡镇回执……"))
+        self.flags_button.setToolTip(self.tr("乡镇汇总后发回的回执：在其他站领取或登记过的人会带上提示（不影响发放）"))
+        self.flags_button.clicked.connect(lambda: self.import_flags())
+        options.addWidget(self.flags_button)
+        options.addWidget(self.township_button)
         options.addWidget(self.export_button)
         grid.addLayout(options, rows + 1, 0, 1, 3)
         progress_row = QHBoxLayout()
@@ -332,6 +344,64 @@ class ReportsPage(QWidget):
         self.export_job = run_job(work, self._exported, self._failed, self._progress)
         return self.export_job
 
+    def export_to_township(self, folder: str | None = None) -> Job | None:
+        """报表 → 导出给乡镇: the station exchange file for the chosen period, into a chosen folder."""
+        if self.export_job is not None:
+            return None
+        try:
+            period = self.period()
+        except CharityDeskError as exc:
+            self._show_done(exc)
+            return None
+        if folder is None:
+            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+            folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存交换文件的文件夹或U盘"), start)
+            if not folder:
+                return None
+            settings.put(settings.EXPORT_FOLDER, folder)
+        source, today = self.db, self.today()
+
+        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            from app.station.station import identity
+            from app.township.station_file import export_station
+
+            db = source.reopen()
+            try:
+                me = identity(db)
+                stop = period.date_to or today
+                name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+                result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
+                                        progress=report, cancelled=cancelled)
+                return {**result, "kind": "station"}
+            finally:
+                db.close()
+
+        self._show_done(None)
+        self.progress.setRange(0, 0)
+        self._busy(True)
+        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        return self.export_job
+
+    def import_flags(self, path: str | None = None) -> None:
+        """The township's return file: a small file, read at once; a file for another station is refused."""
+        from app.township.returns import import_flags
+
+        if path is None:
+            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择乡镇发回的回执文件"), start,
+                                                  self.tr("Excel 文件 (*.xlsx)"))
+            if not path:
+                return
+        try:
+            r = import_flags(self.db, self.operator(), path)
+        except CharityDeskError as exc:
+            self._show_done(exc)
+            self.message.setText(self.tr("回执没有导入：%s") % exc.message)
+            return
+        self._show_done(None)
+        self.message.setStyleSheet("color: #1e6b30;")
+        self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])
+
     def cancel(self) -> None:
         if self.export_job is not None:
             self.export_job.cancel()
@@ -344,6 +414,7 @@ class ReportsPage(QWidget):
 
     def _busy(self, busy: bool) -> None:
         self.export_button.setEnabled(not busy)
+        self.township_button.setEnabled(not busy)
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self.cancel_button.setEnabled(busy)
@@ -374,7 +445,8 @@ class ReportsPage(QWidget):
             self.message.setText(self.tr("导出失败：%s") % text)
         else:
             self.message.setStyleSheet("color: #1e6b30;")
-            title, rows = KINDS[result["kind"]].title, f"{result.get('rows', 0):,}"
+            title = KINDS[result["kind"]].title if result["kind"] in KINDS else self.tr("工作站交换文件")
+            rows = f"{result.get('rows', 0):,}"
             if "pages" in result:
                 text = self.tr("已导出%s（%s 行，%s 页）：%s") % (title, rows, f"{result['pages']:,}", result["path"])
             else:

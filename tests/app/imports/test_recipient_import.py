@@ -336,3 +336,26 @@ def test_no_report_when_nothing_is_wrong_and_never_over_the_source(tmp_path, db)
     assert result.report is None and not (tmp_path / "错误.xlsx").exists()
     refused = run(db, bad_second_row(tmp_path), report=tmp_path / "名单.xlsx")
     assert refused.refused and refused.reason == "bad_report"
+
+
+def test_a_group_written_without_its_village_goes_to_the_stations_own_village():
+    from app.imports.recipients import split_village
+
+    assert split_village("", "东风3组", "东风村") == ("东风村", "3组")
+    assert split_village("", "三组", "东风村") == ("东风村", "三组")
+    assert split_village("", "东风村3组", "东风村") == ("东风村", "3组")
+    assert split_village("", "西岭村2组", "东风村") == ("西岭村", "2组")
+    assert split_village("", "西岭2组", "东风村") == ("西岭", "2组")
+    assert split_village("前进村", "4组", "东风村") == ("前进村", "4组")
+
+
+def test_a_roster_saying_dongfeng_3_zu_fills_the_village(tmp_path, db):
+    from app.imports.recipients import import_file
+    from app.station import accounts
+
+    path = tmp_path / "roster.csv"
+    path.write_text("姓名,所在村组\n王秀英,东风3组\n李四,5组\n", encoding="utf-8")
+    result = import_file(db, accounts.SYSTEM, path)
+    assert result.imported == 2
+    rows = db.query("SELECT name, village, village_group FROM recipients ORDER BY name")
+    assert [tuple(r) for r in rows] == [("李四", "东风村", "5组"), ("王秀英", "东风村", "3组")]

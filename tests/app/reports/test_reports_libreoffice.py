@@ -436,5 +436,7 @@ def test_every_export_kind_has_a_case():
     """`export KIND` for every kind the CLI offers is opened in LibreOffice above."""
     from app.cli.export_cmds import KINDS
 
-    missing = sorted(set(KINDS) - {c.args[0] for c in CASES})
+    # The station exchange file (说明 first, for a program) goes through LibreOffice in
+    # tests/app/township/test_consolidate.py: every value must come back checksum-exact.
+    missing = sorted(set(KINDS) - {c.args[0] for c in CASES} - {"station"})
     assert not missing, f"export kinds with no entry in CASES (add one line each): {missing}"

@@ -259,3 +259,21 @@ def test_card_fits_a_768_pixel_screen_with_the_warning_shown(qtbot, typer, db, v
         assert card.sizeHint().height() <= 760 and card.sizeHint().width() <= 1000
     finally:
         theme.apply_text_size(False)
+
+
+def test_a_township_flag_shows_on_the_card_and_saving_still_works(qtbot, db, admin):
+    from app.recipients import flags
+
+    p = recipients.add_recipient(db, admin, RecipientInput(name="王秀英", village="东风村"))
+    other = recipients.add_recipient(db, admin, RecipientInput(name="李四", village="东风村"))
+    flags.replace_flags(db, admin, "ret-1", [flags.Flag(p.id, "aided_elsewhere", "西岭村慈善工作站（370102001002）",
+                                                         "冬季送温暖 2025-03-10 200.00元")])
+    card = PersonCard(db, admin, p.id)
+    qtbot.addWidget(card)
+    card.show()
+    assert card.township_flags.isVisible()
+    assert "已在 西岭村慈善工作站（370102001002） 领取 冬季送温暖 2025-03-10 200.00元" in card.township_flags.text()
+    plain = PersonCard(db, admin, other.id)
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.township_flags.isVisible()

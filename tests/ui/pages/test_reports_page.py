@@ -367,3 +367,39 @@ def test_home_charts_show_this_year_and_count_again_after_a_new_gift(qtbot, db, 
     gate.set()
     qtbot.waitUntil(lambda: home.chart_job is None and not home._chart_wanted, timeout=15000)
     assert home.by_month.data().series[0].values[11] == before + 66_00
+
+
+def test_export_to_the_township_writes_the_exchange_file_into_the_folder(qtbot, page, db, tmp_path):
+    from app.township.reader import read_exchange
+
+    set_preset(page, "自定义")
+    set_dates(page, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    job = page.export_to_township(str(folder))
+    assert job is not None and not page.township_button.isEnabled()
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=15000)
+    result = page.last_result
+    assert isinstance(result, dict), result
+    (made,) = folder.glob("*.xlsx")
+    assert made.name == "交换文件_ST01_东风村慈善工作站_20241231.xlsx"
+    f = read_exchange(made)
+    assert (f.meta["date_from"], f.meta["date_to"]) == ("2024-01-01", "2024-12-31")
+    lines = db.scalar("SELECT count(*) FROM disbursements l JOIN distributions d ON d.id = l.distribution_id"
+                      " WHERE d.status = 'confirmed' AND d.distributed_on BETWEEN '2024-01-01' AND '2024-12-31'")
+    assert len(f.sheets["发放明细"]) == lines
+    assert "工作站交换文件" in page.message.text() and page.township_button.isEnabled()
+
+
+def test_importing_a_return_file_meant_for_another_station_is_refused_in_words(qtbot, page, tmp_path):
+    from township_stations import make_station, shared_ids
+
+    other = make_station(tmp_path, "370102001002", "西岭村慈善工作站", shared_ids(1), gifts=[100000])
+    from app.township.consolidate import consolidate
+    from app.township.station_file import export_station
+
+    export_station(other.db, tmp_path / "in" / "西岭.xlsx")
+    out = consolidate([tmp_path / "in"], tmp_path / "t.xlsx", cache=tmp_path / "c.db", return_dir=tmp_path / "r")
+    page.import_flags(out.returns[0])
+    assert "回执没有导入" in page.message.text() and "西岭村慈善工作站" in page.message.text()
+    other.db.close()

@@ -1,0 +1,1 @@
+"""The township side: station exchange files, consolidation, duplicate aid and return files."""
