@@ -6,6 +6,7 @@ from typing import Any
 
 from app import audit
 from app.db import SCHEMA_VERSION, Database
+from app.funds import journal
 
 COUNTED = ("operators", "funds", "programmes", "donors", "donations", "goods_lines", "recipients",
            "households", "categories", "receipts", "distributions", "disbursements", "audit_log")
@@ -23,6 +24,7 @@ def run(db: Database) -> dict[str, Any]:
         errors.append(f"有 {len(fk)} 条记录引用了不存在的记录（如表 {fk[0][0]}）")
     chain = audit.verify(db)
     errors.extend(chain.problems)
+    errors.extend(journal.verify(db))  # every fund recounted from its journal
     counts = {t: int(db.scalar(f"SELECT count(*) FROM {t}")) for t in COUNTED}
     # Receipt numbers run 1..last for each station and year: a hole means a number went missing.
     for code, year, have, last in db.query(

@@ -91,4 +91,19 @@ VALUES ('r-v4', '赵六', '男', '东风村', '13700000000', '赵六 zl zhaoliu'
         'op-admin');
 """,
     5: "",
+    7: f"""
+INSERT INTO fund_spending(id, fund_id, amount_fen, spent_on, payee, purpose, voucher, approver, created_at,
+                          created_by)
+VALUES ('sp-1', 'f-general', 2000, '2025-04-01', '东风粮油店', '购买大米', '记-2025-001', '村主任王刚',
+        '{AT}', 'op-admin');
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, reserve, source, source_id, operator_id,
+                         created_at)
+VALUES ('j-sp-1', 'f-general', '2025-04-01', 'spending', -2000, '', 'spending', 'sp-1', 'op-admin', '{AT}');
+INSERT INTO fund_payments(id, fund_id, recipient_id, donation_id, amount_fen, paid_on, created_at, created_by)
+VALUES ('pay-1', 'f-school', 'r-child', 'g-child', 5000, '2025-04-02', '{AT}', 'op-admin');
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, reserve, source, source_id, operator_id,
+                         created_at)
+VALUES ('j-pay-1', 'f-school', '2025-04-02', 'payment', -5000, 'person:r-child', 'payment', 'pay-1', 'op-admin',
+        '{AT}');
+""",
 }

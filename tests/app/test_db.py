@@ -133,7 +133,8 @@ def test_each_migration_step_from_older_shape(tmp_path, start):
 
 def test_migrations_are_numbered_in_order():
     versions = [v for v, _, _ in MIGRATIONS]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions == sorted(set(versions)) and versions[0] == 1
+    assert set(range(1, versions[-1] + 1)) - set(versions) <= {6}  # 6 is held for another branch
 
 
 def test_every_travelling_table_has_text_id(db):
