@@ -84,6 +84,13 @@ def reserve_name(db: Database, key: str) -> str:
     return "本定向基金的用途"
 
 
+def held_text(db: Database, held: dict[str, int], limit: int = 3) -> str:
+    """定向给王小明 ¥200.00、助学 ¥1,000.00 等 12 项 — the largest reserves first, a few by name."""
+    items = sorted(((v, k) for k, v in held.items() if v > 0), reverse=True)
+    text = "、".join(f"{reserve_name(db, k)} ¥{v / 100:,.2f}" for v, k in items[:limit])
+    return text + (f" 等 {len(items)} 项" if len(items) > limit else "")
+
+
 def usable_fen(db: Database, fund_id: str, matches: list[str]) -> int:
     """Money a movement for these purposes may take: the free balance and the matching reserves."""
     t = totals(db, fund_id)
@@ -142,8 +149,9 @@ def reverse(c: sqlite3.Connection, *, source: str, source_id: str, kind: str, op
 
 
 # ---------- reading ----------
-def ledger(db: Database, fund_id: str) -> list[dict[str, Any]]:
-    """Every movement of one fund in date order, opening balance first, with the running balance."""
+def ledger(db: Database, fund_id: str, *, described: bool = True) -> list[dict[str, Any]]:
+    """Every movement of one fund in date order, opening balance first, with the running balance.
+    `described=False` leaves "what" empty (a screen describes only the rows it shows)."""
     rows = _all(db,
         "SELECT j.on_date, j.kind, j.amount_fen, j.goods_fen, j.reserve, j.source, j.source_id,"
         " COALESCE(o.display_name, j.operator_id), j.seq FROM fund_journal j"
@@ -158,7 +166,8 @@ def ledger(db: Database, fund_id: str) -> list[dict[str, Any]]:
             names[reserve] = reserve_name(db, reserve)
         out.append({"seq": seq, "date": on, "kind": kind, "kind_name": KIND_NAMES.get(kind, kind),
                     "amount_fen": amount, "goods_fen": g, "reserve": reserve,
-                    "reserve_name": names.get(reserve, ""), "what": describe(db, source, source_id),
+                    "reserve_name": names.get(reserve, ""),
+                    "what": describe(db, source, source_id) if described else "",
                     "source": source, "source_id": source_id, "operator": operator,
                     "balance_fen": balance, "goods_balance_fen": goods})
     return out

@@ -117,7 +117,7 @@ def check_usable(db: Database, fund: funds.Fund, amount_fen: int, matches: list[
     usable = journal.usable_fen(db, fund.id, matches)
     if amount_fen > usable:
         held = {k: v for k, v in journal.reserves(db, fund.id).items() if k not in matches and v > 0}
-        names = "、".join(f"{journal.reserve_name(db, k)} ¥{format_fen(v)}" for k, v in sorted(held.items()))
+        names = journal.held_text(db, held)
         raise Conflict("reserved",
                        f"基金“{fund.name}”余额 ¥{format_fen(fund.balance_fen)}，其中 ¥{format_fen(sum(held.values()))} "
                        f"是定向留存（{names}），不能用于{what}。可用 ¥{format_fen(max(0, usable))}，"

@@ -53,8 +53,7 @@ def transfer(db: Database, actor: Operator, from_fund_id: str, to_fund_id: str, 
                            f"基金“{src.name}”余额 ¥{format_fen(src.balance_fen)}，要调出 ¥{format_fen(amount_fen)}，"
                            f"还差 ¥{format_fen(amount_fen - src.balance_fen)}。", short_fen=amount_fen - src.balance_fen)
         if amount_fen > src.free_fen:
-            held = journal.reserves(db, src.id)
-            names = "、".join(f"{journal.reserve_name(db, k)} ¥{format_fen(v)}" for k, v in sorted(held.items()) if v > 0)
+            names = journal.held_text(db, journal.reserves(db, src.id))
             raise Conflict("reserved",
                            f"基金“{src.name}”余额 ¥{format_fen(src.balance_fen)}，其中 ¥{format_fen(src.reserved_fen)} "
                            f"是定向留存（{names}），只能用于指定用途，不能调走。可调出 ¥{format_fen(max(0, src.free_fen))}，"

@@ -228,7 +228,9 @@ def problems_for(prog: Programme, people: int, total_fen: int, fund: FundCheck,
             {"fund": fund.fund_name, "balance_fen": fund.balance_fen, "needed_fen": total_fen,
              "short_fen": short}))
     elif total_fen > fund.available_fen:
-        names = "、".join(f"“{n}”¥{format_fen(f)}" for n, f in fund.reserved_for)
+        top = sorted(fund.reserved_for, key=lambda nf: -nf[1])
+        names = "、".join(f"“{n}”¥{format_fen(f)}" for n, f in top[:3]) + (
+            f" 等 {len(top)} 项" if len(top) > 3 else "")
         out.append(Problem(
             "directed",
             f"基金“{fund.fund_name}”余额 ¥{format_fen(fund.balance_fen)}，其中 ¥{format_fen(fund.reserved_fen)} "
