@@ -23,10 +23,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-import os
-import shutil
-import signal
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +32,8 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 from report_book import build_book
+from soffice import convert as _convert
+from soffice import soffice as _soffice
 
 from app.cli import main
 from app.db import Database
@@ -43,7 +41,6 @@ from app.station import accounts, setup
 
 MONEY_FORMAT = "#,##0.00"
 #: Seconds LibreOffice may take for the whole batch (one start, every file).
-SOFFICE_TIMEOUT = 180
 #: Disbursement lines that hold money and count in the totals (not 已冲销 / 未领取).
 LIVE = "('pending', 'signed', 'paid', 'proxy')"
 
@@ -286,40 +283,6 @@ CASES: tuple[Case, ...] = (
 
 
 # ---------- one export and one LibreOffice run for the module ----------
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    reason = "LibreOffice (soffice) is not on PATH: cannot check that the reports open in it"
-    if os.environ.get("CHARITYDESK_REQUIRE_SOFFICE") == "1":
-        pytest.fail(reason + " (CHARITYDESK_REQUIRE_SOFFICE=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _convert(soffice: str, files: list[Path], out: Path, scratch: Path) -> None:
-    """Open and save every file in one headless LibreOffice, with a throw-away profile and HOME."""
-    home = scratch / "home"
-    home.mkdir()
-    out.mkdir()
-    cmd = [soffice, f"-env:UserInstallation={(scratch / 'profile').as_uri()}", "--headless",
-           "--norestore", "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(out),
-           *map(str, files)]
-    env = {**os.environ, "HOME": str(home), "TMPDIR": str(scratch)}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=SOFFICE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group
-        proc.communicate()
-        pytest.fail(f"LibreOffice did not convert {len(files)} files in {SOFFICE_TIMEOUT} s")
-    log = f"{' '.join(cmd)}\n--- stdout\n{stdout.decode(errors='replace')}" \
-          f"\n--- stderr\n{stderr.decode(errors='replace')}"
-    assert proc.returncode == 0, log
-    missing = [f.name for f in files if not (out / f.name).is_file()]
-    assert not missing, f"LibreOffice wrote no {missing}\n{log}"
-
-
 @dataclass
 class Converted:
     db: Database
