@@ -58,6 +58,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         f"已登记支出 ¥{format_fen(r['spending']['amount_fen'])}：{r['spending']['payee']}，"
         f"{r['spending']['purpose']}（凭证 {r['spending']['voucher']}）"))
 
+    p = sub.add_parser("reverse-spending", parents=[common], help="冲销一笔支出（管理员，写明原因）")
+    p.add_argument("voucher", help="凭证号")
+    p.add_argument("--reason", required=True, help="冲销原因")
+    p.set_defaults(func=cmd_reverse_spending, show=lambda r: (
+        f"已冲销凭证 {r['spending']['voucher']} 的支出 ¥{format_fen(r['spending']['amount_fen'])}，钱款退回基金"))
+
     p = sub.add_parser("transfer", parents=[common], help="基金调拨（需有会议决定）")
     p.add_argument("--from", dest="from_fund", required=True, help="调出基金")
     p.add_argument("--to", dest="to_fund", required=True, help="调入基金")
@@ -155,6 +161,14 @@ def cmd_spend(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
                        voucher=args.voucher, approver=args.approver, scan_path=args.scan,
                        on=parse_date(args.date, "支出日期"))
     return {"spending": s.to_dict(), "fund_after": funds.get_fund(ctx.db, fund.id).to_dict()}
+
+
+def cmd_reverse_spending(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.funds import funds, spending
+
+    s = spending.find_by_voucher(ctx.db, args.voucher)
+    s = spending.reverse_spending(ctx.db, ctx.actor, s.id, args.reason)
+    return {"spending": s.to_dict(), "fund_after": funds.get_fund(ctx.db, s.fund_id).to_dict()}
 
 
 def cmd_transfer(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:

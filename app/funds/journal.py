@@ -109,28 +109,43 @@ def post(c: sqlite3.Connection, *, fund_id: str, on: str, kind: str, amount_fen:
 
 
 def draw(c: sqlite3.Connection, db: Database, *, fund_id: str, amount_fen: int, matches: list[str], on: str,
-         kind: str, source: str, source_id: str, operator_id: str, goods_first: bool = False) -> None:
+         kind: str, source: str, source_id: str, operator_id: str, goods_first: bool = False,
+         held: Held | None = None) -> None:
     """Take `amount_fen` out of a fund: goods value first when `goods_first` (goods handed out as
     goods), then the matching reserves in the order given, then free money. The caller has checked
-    that it is there; what is left over comes out of free money."""
+    that it is there; what is left over comes out of free money. A caller drawing many lines in one
+    transaction passes one `Held` so the fund is read once, not once a line."""
+    held = held if held is not None else Held.of(db, fund_id)
     left = amount_fen
     if goods_first and left:
-        goods = max(0, totals(db, fund_id).goods_fen)
-        take = min(goods, left)
+        take = min(max(0, held.goods_fen), left)
         if take:
             post(c, fund_id=fund_id, on=on, kind=kind, amount_fen=0, goods_fen=-take, source=source,
                  source_id=source_id, operator_id=operator_id)
+            held.goods_fen -= take
             left -= take
-    held = reserves(db, fund_id)
     for key in dict.fromkeys(matches):
-        take = min(max(0, held.get(key, 0)), left)
+        take = min(max(0, held.reserves.get(key, 0)), left)
         if take:
             post(c, fund_id=fund_id, on=on, kind=kind, amount_fen=-take, reserve=key, source=source,
                  source_id=source_id, operator_id=operator_id)
+            held.reserves[key] -= take
             left -= take
     if left:
         post(c, fund_id=fund_id, on=on, kind=kind, amount_fen=-left, source=source, source_id=source_id,
              operator_id=operator_id)
+
+
+@dataclass
+class Held:
+    """A fund's reserves and goods value as read once, kept current by `draw` within one transaction."""
+
+    reserves: dict[str, int]
+    goods_fen: int
+
+    @classmethod
+    def of(cls, db: Database, fund_id: str) -> Held:
+        return cls(reserves(db, fund_id), totals(db, fund_id).goods_fen)
 
 
 def reverse(c: sqlite3.Connection, *, source: str, source_id: str, kind: str, operator_id: str) -> int:

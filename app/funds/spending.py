@@ -79,6 +79,13 @@ def get_spending(db: Database, spending_id: str) -> Spending:
                     row["voucher"], row["approver"], row["scan_path"], row["status"])
 
 
+def find_by_voucher(db: Database, voucher: str) -> Spending:
+    row = db.one("SELECT id FROM fund_spending WHERE voucher = ?", ((voucher or "").strip(),))
+    if row is None:
+        raise NotFound("no_spending", f"没有凭证号为“{voucher}”的支出")
+    return get_spending(db, row["id"])
+
+
 def list_spending(db: Database, fund_id: str | None = None) -> list[Spending]:
     where, params = ("WHERE fund_id = ?", (fund_id,)) if fund_id else ("", ())
     return [get_spending(db, r[0]) for r in db.tuples(

@@ -366,6 +366,7 @@ def confirm(db: Database, actor: Operator, distribution_id: str, *, expected_peo
         at = now_iso()
         goods = _goods(prog.kind, prog.goods)
         rows, outflows = [], []
+        held = journal.Held.of(db, prog.fund_id)  # read once; the lines draw on it in turn
         for n, cand in enumerate(p.included, start=1):
             lid = new_id()
             rows.append((lid, distribution_id, n, cand.recipient_id, cand.name, cand.id_number, cand.village,
@@ -374,7 +375,7 @@ def confirm(db: Database, actor: Operator, distribution_id: str, *, expected_peo
             if cand.amount_fen:
                 outflows.append((new_id(), prog.fund_id, cand.amount_fen, d.distributed_on, lid, at, actor.id))
                 _journal_aid(c, db, prog, prog.fund_id, lid, cand.recipient_id, cand.village, cand.amount_fen,
-                             d.distributed_on, actor)
+                             d.distributed_on, actor, held)
         c.executemany("INSERT INTO disbursements(id, distribution_id, line_no, recipient_id, name, id_number,"
                       " village, categories, amount_fen, goods, by_hand, reason, created_at, created_by)"
                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
@@ -439,7 +440,7 @@ def _take_money(c: Any, db: Database, actor: Operator, line: Line, d: Distributi
 
 
 def _journal_aid(c: Any, db: Database, prog: Any, fund_id: str, line_id: str, recipient_id: str, village: str,
-                 amount_fen: int, on: str, actor: Operator) -> None:
+                 amount_fen: int, on: str, actor: Operator, held: journal.Held | None = None) -> None:
     """One line's money (or goods) out of the fund's journal: money kept for this person, this
     programme or this village first; a goods programme hands out goods before money."""
     matches = [journal.person_key(recipient_id), *eligibility.programme_matches(prog.id)]
@@ -447,7 +448,7 @@ def _journal_aid(c: Any, db: Database, prog: Any, fund_id: str, line_id: str, re
         matches.insert(2, journal.village_key(village))
     journal.draw(c, db, fund_id=fund_id, amount_fen=amount_fen, matches=matches, on=on, kind="aid",
                  source="disbursement", source_id=line_id, operator_id=actor.id,
-                 goods_first=prog.kind == "goods")
+                 goods_first=prog.kind == "goods", held=held)
 
 
 def _release_money(c: Any, line: Line, actor: Operator) -> None:

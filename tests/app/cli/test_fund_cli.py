@@ -81,6 +81,12 @@ def test_spend_transfer_close_and_their_refusals(station, capsys):
         code, got = call(capsys, path, *args)
         assert code == 1 and words in got["error"], got
     assert journal_rows(path) == before
+    code, back = call(capsys, path, "reverse-spending", "记-001", "--reason", "凭证作废")
+    assert code == 0 and back["spending"]["status"] == "reversed" and back["fund_after"]["balance_fen"] == 1000_00
+    code, again = call(capsys, path, "reverse-spending", "记-001", "--reason", "再来")
+    assert code == 1 and "已经冲销" in again["error"]
+    call(capsys, path, "spend", "--fund", "东风村冠名基金", "--amount", "300", "--payee", "东风小学",
+         "--purpose", "资助学校", "--voucher", "记-003")
     code, t = call(capsys, path, "transfer", "--from", "东风村冠名基金", "--to", "慈善基金（非定向）", "--amount", "700",
                    "--ref", "村委会〔2026〕3号")
     assert code == 0 and t["transfer"]["amount_fen"] == 700_00 and t["to"] == "慈善基金（非定向）"
