@@ -3,7 +3,8 @@
 Each entry's hash covers its own content and the previous entry's hash, so
 editing or deleting any past entry breaks the chain and `verify` finds it.
 Entries are written inside the caller's transaction: a change and its audit
-entry land together or not at all.
+entry land together or not at all. An entry also seals the protected rows
+written since the previous one (`app.seals`): its hash covers their digest.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
+from app import seals
 from app.db import Database, now_iso
 
 GENESIS = "0" * 64
@@ -26,11 +29,13 @@ def _canonical(value: Any) -> str | None:
 
 
 def _digest(prev_hash: str, seq: int, at: str, operator_id: str, operator_name: str, action: str,
-            table_name: str, record_id: str, before: str | None, after: str | None) -> str:
-    payload = json.dumps(
-        [prev_hash, seq, at, operator_id, operator_name, action, table_name, record_id, before, after],
-        ensure_ascii=False, separators=(",", ":"),
-    )
+            table_name: str, record_id: str, before: str | None, after: str | None,
+            seal: str | None = None) -> str:
+    fields: list[Any] = [prev_hash, seq, at, operator_id, operator_name, action, table_name, record_id,
+                         before, after]
+    if seal is not None:  # entries from before row seals (schema 6) hash as they always did
+        fields.append(seal)
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -46,13 +51,35 @@ def record(conn: sqlite3.Connection, actor: Any, action: str, table_name: str, r
     seq = (high[0] if high else 0) + 1
     at = now_iso()
     b, a = _canonical(before), _canonical(after)
-    h = _digest(prev_hash, seq, at, actor.id, actor.display_name, action, table_name, record_id, b, a)
-    conn.execute(
-        "INSERT INTO audit_log(seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (seq, at, actor.id, actor.display_name, action, table_name, record_id, b, a, prev_hash, h),
-    )
+    seal = seals.flush(conn, seq)
+    h = _digest(prev_hash, seq, at, actor.id, actor.display_name, action, table_name, record_id, b, a, seal)
+    values = (seq, at, actor.id, actor.display_name, action, table_name, record_id, b, a, prev_hash, h)
+    if seal is None:
+        conn.execute(
+            "INSERT INTO audit_log(seq, at, operator_id, operator_name, action, table_name, record_id,"
+            " before_json, after_json, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
+    else:
+        conn.execute(
+            "INSERT INTO audit_log(seq, at, operator_id, operator_name, action, table_name, record_id,"
+            " before_json, after_json, prev_hash, hash, seal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*values, seal))
     return seq
+
+
+_SYSTEM = SimpleNamespace(id="system", display_name="系统")
+
+
+def seal_pending(conn: sqlite3.Connection) -> None:
+    """At commit: one entry sealing rows written after the transaction's last entry (a migration
+    step, a bulk load). `app.db` calls it before COMMIT."""
+    if seals.pending(conn):
+        record(conn, _SYSTEM, "seal", "row_seals", "*")
+
+
+def head(db: Database) -> dict[str, Any]:
+    """The newest entry's number and hash: what is written outside the database to compare with."""
+    row = db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    return {"seq": int(row[0]), "hash": str(row[1])} if row else {"seq": 0, "hash": GENESIS}
 
 
 def row_dict(row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -75,9 +102,11 @@ def verify(db: Database) -> ChainReport:
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
-    cur = db.execute(
+    sealed = db.scalar("SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'seal'")
+    cur = db.tuples(
         "SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq"
+        " before_json, after_json, prev_hash, hash, " + ("seal" if sealed else "NULL") +
+        " FROM audit_log ORDER BY seq"
     )
     for row in cur:
         count += 1
@@ -86,7 +115,8 @@ def verify(db: Database) -> ChainReport:
             problems.append(f"审计日志缺少第 {expected_seq}–{seq - 1} 条（被删除）")
         if row[9] != prev_hash:
             problems.append(f"审计日志第 {seq} 条与前一条接不上（前面的记录被改动或删除）")
-        h = _digest(row[9], *row[:9])
+        h = _digest(row[9], row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                    row[11])
         if h != row[10]:
             problems.append(f"审计日志第 {seq} 条的内容被改动过")
         prev_hash = row[10]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from app import seals
 from app.errors import DataError
 from app.migrations import MIGRATIONS
 
@@ -99,8 +100,11 @@ class Database:
 
     # ---------- opening ----------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
-        """Open (and with `create`, make) a database file, migrating it to this program's schema."""
+    def open(cls, path: str | Path, *, create: bool = False, migrate: bool = True,
+             before_migrate: Callable[[Database], object] | None = None) -> Database:
+        """Open (and with `create`, make) a database file, migrating it to this program's schema.
+        `before_migrate(db)` is called when a file that holds data is about to be migrated (the
+        program takes a backup there); an error from it leaves the file unmigrated."""
         p = Path(path)
         if p.is_dir():
             raise DataError("cannot_open", f"{p} 是一个文件夹，不是数据库文件。")
@@ -113,7 +117,11 @@ class Database:
             if head != _SQLITE_MAGIC:
                 raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
         elif create:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a read-only profile, a file where the folder should be
+                raise DataError("cannot_create", f"无法建立数据文件夹 {p.parent}（{exc.strerror or exc}）。"
+                                "请换一个可以写入的位置（--db 或 CHARITYDESK_DB）。", path=str(p)) from exc
         try:
             conn = sqlite3.connect(str(p), isolation_level=None, timeout=15)
         except sqlite3.Error as exc:
@@ -125,7 +133,41 @@ class Database:
             db._check_identity()  # before any pragma that writes to the file
             db._configure()
             if migrate:
+                if before_migrate is not None and db.needs_migration():
+                    before_migrate(db)
                 db.migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            _raise_if_world(exc, p)
+            raise
+        except DataError:
+            conn.close()
+            raise
+        return db
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> Database:
+        """Open a CharityDesk file only to read it (`check`, a backup to compare with): nothing is
+        migrated or written. A file that is not one of ours, or damaged, is a `DataError`."""
+        p = Path(path)
+        if p.is_dir():
+            raise DataError("cannot_open", f"{p} 是一个文件夹，不是数据库文件。")
+        if not p.exists():
+            raise DataError("missing", f"数据库文件不存在：{p}", path=str(p))
+        with open(p, "rb") as fh:
+            if fh.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
+        try:
+            conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None, timeout=15)
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, p)
+            raise
+        conn.row_factory = sqlite3.Row
+        db = cls(p, conn)
+        try:
+            db._check_identity()
+            conn.execute("PRAGMA busy_timeout = 15000")
+            seals.install(conn)
         except sqlite3.Error as exc:
             conn.close()
             _raise_if_world(exc, p)
@@ -148,6 +190,7 @@ class Database:
             c.execute("PRAGMA journal_mode = DELETE")
         c.execute("PRAGMA synchronous = FULL")
         c.execute("PRAGMA busy_timeout = 15000")
+        seals.install(c)
 
     def _check_identity(self) -> None:
         app_id = self.scalar("PRAGMA application_id")
@@ -174,6 +217,61 @@ class Database:
     def version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
 
+    def needs_migration(self) -> bool:
+        """True for a file holding data in an older shape than this program's (not a new file)."""
+        return 0 < self.version < SCHEMA_VERSION
+
+    # ---------- copies ----------
+    def backup_to(self, target: str | Path, progress: Callable[[int, int], object] | None = None) -> None:
+        """A consistent copy of the whole database into a new file `target`, through SQLite's online
+        backup API (never a file copy of a live database). The copy is a single self-contained file
+        (journal mode DELETE). A problem of the world (disk full, write-protected stick) leaves as
+        `DataError`; the caller removes the half-written target."""
+        try:
+            dest = sqlite3.connect(str(target), isolation_level=None)
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, target)
+            raise
+        try:
+            def step(status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            with self._lock:
+                self.conn.backup(dest, pages=1024, progress=step)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, target)
+            raise
+        finally:
+            dest.close()
+
+    @classmethod
+    def inspect(cls, path: str | Path) -> Database:
+        """Open a file read-only, without pragmas that write or migrations: for looking at a
+        backup or a file that may be damaged. Raises `DataError` when it is not ours or too new."""
+        p = Path(path)
+        if not p.is_file():
+            raise DataError("missing", f"文件不存在：{p}", path=str(p))
+        with open(p, "rb") as fh:
+            if fh.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                raise DataError("not_database", f"这个文件不是 CharityDesk 数据库，或者已经损坏：{p}", path=str(p))
+        try:
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, p)
+            raise
+        db = cls(p, conn)
+        try:
+            db._check_identity()
+        except (sqlite3.Error, DataError) as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                _raise_if_world(exc, p)
+            raise
+        return db
+
     def migrate(self, target: int | None = None) -> list[int]:
         """Apply each missing numbered step in its own transaction; return the steps applied."""
         target = SCHEMA_VERSION if target is None else target
@@ -192,6 +290,7 @@ class Database:
                     "INSERT INTO schema_migrations(version, description, applied_at) VALUES (?,?,?)",
                     (version, description, now_iso()),
                 )
+            seals.install(self.conn)  # a step may have made the seals' table or a protected one
             applied.append(version)
         return applied
 
@@ -209,6 +308,7 @@ class Database:
                 return
             if self._reading:
                 raise RuntimeError("a snapshot is for reading: write outside it")
+            refuse_if_marked_damaged(self.path)
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -217,6 +317,10 @@ class Database:
             self._depth = 1
             try:
                 yield self.conn
+                if seals.pending(self.conn):
+                    from app import audit  # audit builds on this module
+
+                    audit.seal_pending(self.conn)
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
@@ -265,6 +369,8 @@ class Database:
         except sqlite3.Error as exc:
             _raise_if_world(exc, self.path)
             raise
+        except UnicodeDecodeError as exc:
+            raise _garbled(self.path) from exc
 
     def tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows as plain tuples, streamed: far cheaper than `sqlite3.Row` over many rows.
@@ -279,16 +385,61 @@ class Database:
         finally:
             cur.close()
 
+    # Rows are read after `execute` returns: a damaged page met while reading is a world error too.
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self.execute(sql, params).fetchall()
+        try:
+            return self.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, self.path)
+            raise
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        try:
+            row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            _raise_if_world(exc, self.path)
+            raise
         return row
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.execute(sql, params).fetchone()
+        row = self.one(sql, params)
         return None if row is None else row[0]
+
+
+#: Beside a database that `check` found damaged; writing is refused until a clean `check`
+#: (after a restore) removes it. A file, so a damaged database need not be written to.
+DAMAGED_SUFFIX = ".damaged"
+
+
+def damage_mark(path: str | Path) -> Path:
+    p = Path(path)
+    return p.with_name(p.name + DAMAGED_SUFFIX)
+
+
+def mark_damaged(path: str | Path, text: str) -> None:
+    try:
+        damage_mark(path).write_text(text, encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: check still reports the damage with its exit code
+
+
+def clear_damage_mark(path: str | Path) -> None:
+    damage_mark(path).unlink(missing_ok=True)
+
+
+def refuse_if_marked_damaged(path: str | Path) -> None:
+    if damage_mark(path).exists():
+        raise DataError(
+            "marked_damaged",
+            f"上次检查发现这个数据库已损坏或被改动过（{path}），为免错上加错，现在不能保存。"
+            "请用备份恢复；恢复后再运行 check。",
+            path=str(path))
+
+
+def _garbled(path: str | Path) -> DataError:
+    """SQLite's own message about a damaged schema can hold bytes that are not text: Python then
+    fails to decode the message itself. Only a damaged file does that."""
+    return DataError("damaged", _MESSAGES["damaged"].format(where=f"（{path}）"))
 
 
 def _raise_if_world(exc: sqlite3.Error, path: str | Path) -> None:

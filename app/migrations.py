@@ -480,6 +480,35 @@ V5 = """
 CREATE INDEX donations_list ON donations(donated_on, status, kind, method, fund_id, amount_fen);
 """
 
+V6 = """
+-- Row seals (app/seals.py): the hash of each protected record's content at its last change,
+-- written by the audit entry of that change, whose chain hash covers the digest in `seal`.
+-- `check` recomputes them and names a record changed behind the program's back.
+ALTER TABLE audit_log ADD COLUMN seal TEXT;
+CREATE TABLE row_seals (
+    table_name TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    audit_seq  INTEGER NOT NULL,
+    spec       INTEGER NOT NULL,
+    row_hash   TEXT NOT NULL,
+    PRIMARY KEY (table_name, record_id, audit_seq)
+) WITHOUT ROWID;
+CREATE TRIGGER row_seals_no_update BEFORE UPDATE ON row_seals
+BEGIN SELECT RAISE(ABORT, 'row seals are append-only'); END;
+CREATE TRIGGER row_seals_no_delete BEFORE DELETE ON row_seals
+BEGIN SELECT RAISE(ABORT, 'row seals are append-only'); END;
+-- Every record that exists now is sealed as it is, by one audit entry at the end of this step.
+INSERT OR IGNORE INTO temp.seal_touched(table_name, record_id)
+SELECT 'donations', id FROM donations UNION ALL SELECT 'goods_lines', id FROM goods_lines
+UNION ALL SELECT 'receipts', id FROM receipts UNION ALL SELECT 'disbursements', id FROM disbursements
+UNION ALL SELECT 'distributions', id FROM distributions
+UNION ALL SELECT 'distribution_adjustments', id FROM distribution_adjustments
+UNION ALL SELECT 'fund_outflows', id FROM fund_outflows UNION ALL SELECT 'funds', id FROM funds
+UNION ALL SELECT 'recipients', id FROM recipients UNION ALL SELECT 'households', id FROM households
+UNION ALL SELECT 'donors', id FROM donors UNION ALL SELECT 'programmes', id FROM programmes
+UNION ALL SELECT 'operators', id FROM operators;
+"""
+
 V7 = """
 -- The fund journal (基金流水): every movement of money or goods value in or out of a fund is one
 -- append-only row; a correction is a new reversing row. `amount_fen` is money (signed),
@@ -688,5 +717,6 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "programmes: eligibility rules, distributions, disbursement lines, money out", V3),
     (4, "register search: a covering index for search as you type, phone index for duplicates", V4),
     (5, "donation list: a covering index for filters, totals and date order", V5),
+    (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
     (7, "fund journal: every movement of money, kept totals, reserves, payments, spending, transfers", V7),
 ]

@@ -9,10 +9,14 @@ with a plain message (disk full, file open in Excel/WPS, no permission).
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import secrets
+import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.errors import DataError, InputError
 
@@ -29,6 +33,7 @@ def write_file(path: str | Path, write: Callable[[Path], object], *, example: st
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
+        _let_go(exc)
         _discard(tmp)
         raise DataError("disk_full" if exc.errno == errno.ENOSPC else "cannot_write", _why(exc, target),
                         path=str(target)) from exc
@@ -76,6 +81,27 @@ def refuse_folder(path: Path, example: str = "报表.xlsx") -> None:
     if path.is_dir():
         raise InputError("is_folder", f"{path} 是一个文件夹，请给出文件名（如 {path / example}）",
                          path=str(path))
+
+
+def _let_go(exc: BaseException) -> None:
+    """Drop what the failed writer still holds (openpyxl's half-written zip, its open file), so the
+    temporary file is closed before it is removed. Closing it may fail once more on the same full
+    disk: that is the failure already being reported, not news for standard error."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        seen: BaseException | None = exc
+        while seen is not None:  # the writer may have caught and raised again: its frames hang on the chain
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__context__ or seen.__cause__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _discard(tmp: Path) -> None:

@@ -24,7 +24,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.operator: accounts.Operator | None = None
-        self.setWindowTitle(title or self.tr("登录 — %s") % station_name)
+        self.setWindowTitle(title or self.tr("CharityDesk 慈善工作站助手 — 登录 — %s") % station_name)
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         head = QLabel(station_name)

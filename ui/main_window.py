@@ -24,6 +24,7 @@ from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
 from ui.pages.funds import FundsPage
 from ui.pages.home import HomePage
+from ui.pages.operators_section import OperatorsSection
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
 from ui.pages.reports import ReportsPage
@@ -69,7 +70,13 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
         self.reports_page: QWidget = ReportsPage(db)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")
-        self.settings_page = SettingsPage()
+        self.settings_page = SettingsPage(db, lambda: self.operator)
+        self.operators_section = OperatorsSection(db, lambda: self.operator)
+        self.settings_page.add_section(self.operators_section)
+        self.operator_changed.connect(lambda _op: self.operators_section.refresh())
+        self.restore_plan: object = None  # set when an administrator asked for a restore: ui.app does it
+        if self.settings_page.backups is not None:
+            self.settings_page.backups.restore_requested.connect(self._restore_requested)
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
         self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)
@@ -133,7 +140,7 @@ class MainWindow(QMainWindow):
         self.locked = True
         self._body().hide()
         self.idle.timer.stop()
-        dlg = LoginDialog(self.db, self.station.name, title=self.tr("已锁定 — 请登录"), parent=self)
+        dlg = LoginDialog(self.db, self.station.name, title=self.tr("CharityDesk 慈善工作站助手 — 已锁定，请登录"), parent=self)
         dlg.finished.connect(lambda result: self._unlocked(dlg, result))
         self.lock_dialog = dlg
         dlg.open()
@@ -147,6 +154,11 @@ class MainWindow(QMainWindow):
         self._body().show()
         self.set_operator(operator)
         self.idle.set_minutes(settings.get(settings.IDLE_LOCK_MINUTES))
+
+    def _restore_requested(self, plan: object) -> None:
+        """Close the window so that every connection is closed; ui.app.run restores and reopens."""
+        self.restore_plan = plan
+        self.close()
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self.idle.stop()

@@ -1,12 +1,14 @@
 """Printing receipts: preview, real printers, save as PDF and batches — never on the GUI thread.
 
 How a receipt reaches paper (PySide6-Essentials has no QtPdf): the receipt
-PDF from `app.donations.receipt_print` is rasterised by poppler's `pdftoppm` at the
-printer's resolution (`app.pdf.raster`) and the page images are painted onto
-a QPrinter, full page, one image per page. The preview shows the same images
-in Qt's QPrintPreviewDialog; "save as PDF" writes the original vector PDF. So
-preview, paper and file show the same receipt, and any printer Qt knows works
-(CUPS queues on Linux, Windows printers).
+PDF from `app.donations.receipt_print` is rasterised by PDFium (pypdfium2, shipped
+inside the program; `app.pdf.raster`) at the printer's resolution and the page
+images are painted onto a QPrinter, full page, one image per page, at the PDF
+page's real size (an A5 receipt stays A5 on A4 paper; only a page larger than
+the paper is shrunk to fit). The preview shows the same images in Qt's
+QPrintPreviewDialog; "save as PDF" writes the original vector PDF. So preview,
+paper and file show the same receipt, and any printer Qt knows works (CUPS
+queues on Linux, Windows printers) with no outside tool.
 
 The slow parts — building the PDF, rasterising, painting onto the printer —
 run through `ui.worker.run_job`; only the printer dialog and the preview
@@ -37,7 +39,7 @@ from app.db import Database
 from app.donations import receipt_print, receipts
 from app.errors import CharityDeskError
 from app.pdf import raster
-from app.pdf.raster import PdfInfo
+from app.pdf.raster import PageImage, PdfInfo
 from app.safe_write import write_bytes
 from app.station.accounts import Operator
 from ui import settings
@@ -96,14 +98,25 @@ def open_printer(parent: QWidget | None, ask: bool, info: PdfInfo) -> QPrinter |
 printer_factory: Callable[[QWidget | None, bool, PdfInfo], QPrinter | None] = open_printer
 
 
-def paint_page(painter: QPainter, image: QImage, area: QRectF) -> None:
-    """One page image, scaled to fit `area` without distortion, centred."""
-    if image.isNull() or image.width() == 0:
+def to_qimage(page: PageImage) -> QImage:
+    """A Qt image of a rendered page (a copy: it owns its pixels)."""
+    return QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888).copy()
+
+
+def paint_page(painter: QPainter, image: QImage, area: QRectF, size_px: QSizeF) -> None:
+    """One page image centred in `area` at `size_px` (the page's real size in device pixels);
+    a page larger than `area` is shrunk to fit without distortion, a smaller one never grown."""
+    if image.isNull() or size_px.width() <= 0 or size_px.height() <= 0:
         return
-    scale = min(area.width() / image.width(), area.height() / image.height())
-    w, h = image.width() * scale, image.height() * scale
+    scale = min(1.0, area.width() / size_px.width(), area.height() / size_px.height())
+    w, h = size_px.width() * scale, size_px.height() * scale
     target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
     painter.drawImage(target, image)
+
+
+def real_size(page: PageImage, resolution: int) -> QSizeF:
+    """The page's real size in device pixels at `resolution` dots per inch."""
+    return QSizeF(page.width_pt / 72 * resolution, page.height_pt / 72 * resolution)
 
 
 def paint_pdf(printer: QPrinter, path: str | Path, report: Callable[[int, int], None],
@@ -118,13 +131,13 @@ def paint_pdf(printer: QPrinter, path: str | Path, report: Callable[[int, int], 
     try:
         area = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
         area.moveTo(0, 0)
-        for png in raster.iter_pages(path, dpi, cancelled=cancelled):
+        for page in raster.iter_pages(path, dpi, cancelled=cancelled):
             if cancelled():
                 printer.abort()
                 return sent
             if sent and not printer.newPage():
                 raise CharityDeskError("printer_failed", "打印机无法换页，打印中断。")
-            paint_page(painter, QImage.fromData(png), area)
+            paint_page(painter, to_qimage(page), area, real_size(page, printer.resolution()))
             sent += 1
             report(sent, total)
     finally:
@@ -247,14 +260,14 @@ class ReceiptPrinting(QObject):
         """Show the receipt as it will print; printing from the preview counts as a print."""
         self.message.emit(self.tr("正在生成预览 %s …") % number)
 
-        def build(report: Any, cancelled: Any) -> tuple[list[bytes], PdfInfo]:
+        def build(report: Any, cancelled: Any) -> tuple[list[PageImage], PdfInfo]:
             path, info = self._pdf_file(number)(report, cancelled)
             return list(raster.iter_pages(path, PREVIEW_DPI)), info
 
         self._run(build, lambda got: self._show_preview(number, got[0], got[1]))
 
-    def _show_preview(self, number: str, pngs: list[bytes], info: PdfInfo) -> None:
-        images = [QImage.fromData(p) for p in pngs]
+    def _show_preview(self, number: str, pages: list[PageImage], info: PdfInfo) -> None:
+        images = [to_qimage(p) for p in pages]
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         name = settings.get(settings.PRINTER_NAME)
         if name and name in QPrinterInfo.availablePrinterNames():
@@ -271,7 +284,7 @@ class ReceiptPrinting(QObject):
             for i, img in enumerate(images):
                 if i:
                     p.newPage()
-                paint_page(painter, img, area)
+                paint_page(painter, img, area, real_size(pages[i], p.resolution()))
             painter.end()
 
         dlg.paintRequested.connect(paint)

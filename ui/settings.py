@@ -26,6 +26,8 @@ PRINTER_NAME = Setting("print/printer_name", str, "")
 PAPER = Setting("print/paper", str, "")
 RECIPIENT_COLUMNS = Setting("register/columns", str, "")
 EXPORT_FOLDER = Setting("reports/folder", str, "")
+#: The station's name as last opened, for the splash shown before the database is read.
+STATION_NAME = Setting("start/station_name", str, "")
 
 
 def _store() -> QSettings:

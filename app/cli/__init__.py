@@ -36,19 +36,38 @@ class Parser(argparse.ArgumentParser):
 class Context:
     """What a command needs: the database (opened on first use) and who is acting."""
 
-    def __init__(self, db_path: Path, operator: str | None, as_json: bool) -> None:
+    def __init__(self, db_path: Path, operator: str | None, as_json: bool, *, command: str = "",
+                 read_only: bool = False, clock_ok: bool = False) -> None:
         self.db_path = db_path
         self.operator_name = operator
         self.as_json = as_json
+        self.command = command
+        self.read_only = read_only  # reads only: runs while the window has the file (no write lock)
+        self.clock_ok = clock_ok
         self._db: Any = None
         self._actor: Any = None
+        self._lock: Any = None
 
     def open(self, *, create: bool = False) -> Any:
-        from app.db import Database
-
+        """The database, checked and locked for writing (app.safety.opening) unless read-only."""
         if self._db is None:
-            self._db = Database.open(self.db_path, create=create)
+            from app.safety import clock, opening
+
+            self._db, self._lock = opening.open_for_work(
+                self.db_path, who=self.operator_name or "系统", program=f"CharityDesk 命令 {self.command}",
+                create=create, read_only=self.read_only)
+            problem = None if self.read_only or self.clock_ok else clock.check(self._db)
+            if problem is not None:
+                raise DataError("clock", problem.message + "如果电脑时间确实没错，加 --clock-ok 再运行。",
+                                now=problem.to_dict()["now"], newest=problem.to_dict()["newest"])
         return self._db
+
+    def hold_lock(self) -> None:
+        """The write lock without opening the database (restore replaces the file)."""
+        from app.safety.lock import WriteLock
+
+        if self._lock is None:
+            self._lock = WriteLock.acquire(self.db_path, self.operator_name or "系统", f"CharityDesk 命令 {self.command}")
 
     @property
     def db(self) -> Any:
@@ -70,6 +89,8 @@ class Context:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
 
 #: A command: returns the JSON object; `show` (optional) prints it for people.
@@ -77,7 +98,8 @@ Handler = Callable[[Context, argparse.Namespace], dict[str, Any]]
 
 
 #: Modules under app/cli/ that each add their commands with `register(sub, common)`.
-COMMAND_MODULES = ["setup_cmds", "receipt_cmds", "export_cmds", "programme_cmds", "import_cmds", "fund_cmds"]
+COMMAND_MODULES = ["setup_cmds", "receipt_cmds", "export_cmds", "programme_cmds", "import_cmds", "operator_cmds",
+                   "safety_cmds", "fund_cmds"]
 
 
 def build_parser() -> Parser:
@@ -87,6 +109,7 @@ def build_parser() -> Parser:
     parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据文件夹中的 charitydesk.db）")
     parser.add_argument("--operator", help="以哪个操作员的名义修改（默认：系统）")
     parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    parser.add_argument("--clock-ok", action="store_true", help="电脑时间早于最新记录时也照样写入（确认时间没错时）")
     common = Parser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 对象")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -108,9 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if not getattr(args, "command", None) or not hasattr(args, "func"):
             raise UsageError(parser.format_usage().strip() + "\n请指定一个命令；用 --help 查看所有命令")
+        from app.cli.safety_cmds import READ_ONLY
         from app.paths import default_db_path
 
-        ctx = Context(args.db or default_db_path(), args.operator, bool(args.json))
+        read_only = args.command in READ_ONLY or bool(getattr(args, "dry_run", False)) \
+            or getattr(args, "fund_command", None) == "list"
+        ctx = Context(args.db or default_db_path(), args.operator, bool(args.json), command=args.command,
+                      read_only=read_only, clock_ok=args.clock_ok)
         result = args.func(ctx, args)
         code = int(result.pop("_exit", 0))
         if ctx.as_json:

@@ -127,6 +127,7 @@ def generate(db: Database, actor: Operator, n_recipients: int, n_donations: int,
     rng = random.Random(seed)
     code = station.get_station(db).station_code
     at = now_iso()
+    # One transaction for all of it, aid days included: a demo killed half-way leaves nothing.
     with db.transaction() as c:
         fund_ids = [funds.default_fund(db).id]
         for name, kind in (("东风村冠名基金", "named"), ("爱心企业冠名基金", "named"), ("助学定向基金", "directed")):
@@ -135,9 +136,9 @@ def generate(db: Database, actor: Operator, n_recipients: int, n_donations: int,
         n = _add_recipients(db, c, actor, rng, n_recipients, today, at)
         donor_ids = _add_donors(db, c, actor, rng, max(1, n_donations // 4) if n_donations else 0, at)
         m = _add_donations(db, c, actor, rng, n_donations, donor_ids, fund_ids, today, code, at)
-    days = lines = 0
-    if n and m:
-        days, lines = _add_aid(db, actor, rng, fund_ids, today)
+        days = lines = 0
+        if n and m:
+            days, lines = _add_aid(db, c, actor, rng, fund_ids, today)
     return DemoResult(n, len(donor_ids), m, len(fund_ids), days, lines)
 
 
@@ -150,9 +151,10 @@ AID = (
 )
 
 
-def _add_aid(db: Database, actor: Operator, rng: random.Random, fund_ids: list[str],
+def _add_aid(db: Database, c: sqlite3.Connection, actor: Operator, rng: random.Random, fund_ids: list[str],
              today: dt.date) -> tuple[int, int]:
-    """Past aid days through the real distribution service; a day the fund can't pay is skipped."""
+    """Past aid days through the real distribution service; a day the fund can't pay is skipped
+    (its draft undone to a savepoint, since all of this runs inside the demo's one transaction)."""
     from app.errors import Conflict
     from app.programmes import distributions, programmes
 
@@ -164,10 +166,14 @@ def _add_aid(db: Database, actor: Operator, rng: random.Random, fund_ids: list[s
             rules=programmes.Rules(categories=cats))).id
         for back in ago:
             on = today - dt.timedelta(days=back)
+            c.execute("SAVEPOINT demo_day")
             try:
                 d, _ = distributions.distribute(db, actor, prog_id, on, note="演示数据", today=today)
             except Conflict:  # not enough money in the fund that day
+                c.execute("ROLLBACK TO demo_day")
                 continue
+            finally:
+                c.execute("RELEASE demo_day")
             days += 1
             lines += d.people
             _mark_some(db, actor, rng, d.id)

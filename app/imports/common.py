@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.db import Database
 from app.errors import DataError
 from app.safe_write import write_file
 from app.sheets import Problem, SheetError, Table
@@ -87,6 +88,18 @@ def stop_before_writing(result: ImportResult, *, skip_invalid: bool, ready: str,
     else:
         result.message = f"检查完毕：{ready}（没有写入任何数据）{tail}"
     return True
+
+
+def backup_before_writing(db: Database) -> None:
+    """A verified backup of the database just before an import writes (kind 导入前): a bulk import
+    that turns out wrong can be undone by restoring it. A backup that cannot be written stops
+    the import with the reason; nothing is imported."""
+    from app.safety import backup
+
+    try:
+        backup.take(db, backup.folder_for(db.path), "import")
+    except DataError as exc:
+        raise DataError(exc.reason, f"导入前的备份没有写成，没有导入任何数据：{exc.message}", **exc.facts) from exc
 
 
 def refusal_message(errors: list[Problem]) -> str:

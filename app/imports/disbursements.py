@@ -28,7 +28,7 @@ from app import audit, sheets
 from app.db import Database, now_iso
 from app.errors import InputError
 from app.ids import new_id
-from app.imports.common import ImportResult, run_import, stop_before_writing
+from app.imports.common import ImportResult, backup_before_writing, run_import, stop_before_writing
 from app.programmes.programmes import Programme, find_programme
 from app.rules.idcard import IdNumberError, parse_id
 from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
@@ -225,6 +225,7 @@ def apply(db: Database, actor: Operator, pv: AidPreview, *, skip_invalid: bool =
     tail = f"；{len(unregistered)} 人尚未登记，没有导入（先登记后再导入这份名单即可）" if unregistered else ""
     if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 行可以导入", tail=tail):
         return result
+    backup_before_writing(db)
     groups: dict[tuple[str, dt.date], list[AidRow]] = defaultdict(list)
     for r in pv.rows:
         if r.status == "new" and r.programme is not None and r.on is not None:

@@ -26,6 +26,7 @@ from app.donations import donations, donors
 from app.errors import InputError
 from app.imports.common import (
     ImportResult,
+    backup_before_writing,
     run_import,
     stop_before_writing,
 )
@@ -139,6 +140,7 @@ def apply(db: Database, actor: Operator, pv: DonationPreview, *, skip_invalid: b
     )
     if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 笔可以导入"):
         return result
+    backup_before_writing(db)
     written = 0
     total = 0
     with db.transaction() as c:

@@ -29,6 +29,7 @@ from app.errors import InputError
 from app.ids import new_id
 from app.imports.common import (
     ImportResult,
+    backup_before_writing,
     run_import,
     stop_before_writing,
 )
@@ -157,6 +158,7 @@ def apply(db: Database, actor: Operator, pv: RosterPreview, *, skip_invalid: boo
     )
     if stop_before_writing(result, skip_invalid=skip_invalid, ready=f"{counts['new']} 行可以导入"):
         return result
+    backup_before_writing(db)
     with db.transaction() as c:
         _match_registered(db, pv.rows)  # again, inside the write lock: someone may have added people
         new = [(r.number, r.person) for r in pv.rows if r.status == "new" and r.person is not None]

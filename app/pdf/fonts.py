@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from app.errors import CharityDeskError
 from app.paths import font_path
 
 #: The name the font is registered under; use it for every string.
@@ -30,9 +31,14 @@ def register(path: Path | None = None) -> str:
     with _lock:
         if _font is None:
             from reportlab.pdfbase import pdfmetrics
-            from reportlab.pdfbase.ttfonts import TTFont
+            from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-            font = TTFont(FONT, str(path or font_path()), subfontIndex=_SUBFONT)
+            file = path or font_path()
+            try:
+                font = TTFont(FONT, str(file), subfontIndex=_SUBFONT)
+            except (OSError, TTFError) as exc:
+                raise CharityDeskError("font_missing", f"找不到或读不了收据字体 {file}，程序安装不完整，"
+                                       "请重新安装 CharityDesk。") from exc
             pdfmetrics.registerFont(font)
             _font = font
     return FONT

@@ -1,44 +1,31 @@
-"""PDF pages as images, for printing and previewing receipts without a PDF library in Qt.
+"""PDF pages as images, for printing and previewing receipts with nothing outside the program.
 
 PySide6-Essentials has no QtPdf, so the GUI prints a receipt by rasterising
-the very PDF that "save as PDF" writes — poppler's `pdftoppm`, at the
-printer's resolution — and painting the images onto a QPrinter. What is
-previewed, printed and saved is therefore the same page. `pdftoppm` comes with
-poppler-utils on Linux; on Windows the installer puts poppler's `pdftoppm.exe`
-next to the program (`resources/poppler/`) or it is found on PATH.
+the very PDF that "save as PDF" writes — with PDFium (pypdfium2, whose wheels
+carry the library for Windows and Linux), at the printer's resolution — and
+painting the images onto a QPrinter at the page's real size. What is previewed,
+printed and saved is therefore the same page, and no poppler or other outside
+tool is needed.
+
+PDFium is not thread-safe: every call into it holds one lock, so a preview and
+a print job on two worker threads take turns.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import sys
-import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.errors import CharityDeskError
 
-_ROOT = Path(__file__).resolve().parent.parent
+_LOCK = threading.RLock()  # re-entrant: an abandoned page iterator may be closed by the GC mid-render
 
 
 class RasterError(CharityDeskError):
-    """The PDF could not be turned into images (no pdftoppm, or it failed)."""
-
-
-def _tool(name: str) -> str | None:
-    exe = name + (".exe" if sys.platform == "win32" else "")
-    bundled = _ROOT / "resources" / "poppler" / exe
-    if bundled.exists():
-        return str(bundled)
-    return shutil.which(name)
-
-
-def available() -> bool:
-    """True when pages can be rasterised here (pdftoppm and pdfinfo found)."""
-    return _tool("pdftoppm") is not None and _tool("pdfinfo") is not None
+    """The PDF could not be read or turned into images."""
 
 
 @dataclass(frozen=True)
@@ -48,51 +35,81 @@ class PdfInfo:
     height_pt: float
 
 
-def _need(name: str) -> str:
-    tool = _tool(name)
-    if tool is None:
-        raise RasterError("no_pdftoppm", "找不到 poppler 的 pdftoppm/pdfinfo，无法打印或预览。"
-                          "可以先“存为 PDF”再用其他软件打印。")
-    return tool
+@dataclass(frozen=True)
+class PageImage:
+    """One page as 8-bit RGB pixels (`stride` bytes a row) and the page's size in points."""
+
+    width: int
+    height: int
+    stride: int
+    pixels: bytes
+    width_pt: float
+    height_pt: float
+
+
+def available() -> bool:
+    """True when pages can be rasterised here (PDFium ships with the program, so always)."""
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:  # pragma: no cover - a broken install
+        return False
+    return True
+
+
+def _open(source: str | Path | bytes) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise RasterError("bad_pdf", f"收据 PDF 无法读取：{exc}") from exc
 
 
 def info(path: str | Path) -> PdfInfo:
     """Page count and first page size (points) of a PDF file."""
-    out = subprocess.run([_need("pdfinfo"), str(path)], capture_output=True, timeout=60)
-    text = out.stdout.decode("utf-8", "replace")
-    pages = re.search(r"^Pages:\s+(\d+)", text, re.M)
-    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", text, re.M)
-    if out.returncode != 0 or not pages or not size:
-        raise RasterError("bad_pdf", "收据 PDF 无法读取：" + out.stderr.decode("utf-8", "replace")[:200])
-    return PdfInfo(int(pages.group(1)), float(size.group(1)), float(size.group(2)))
+    with _LOCK:
+        doc = _open(path)
+        try:
+            if len(doc) == 0:
+                raise RasterError("bad_pdf", "收据 PDF 没有页面。")
+            w, h = doc[0].get_size()
+            return PdfInfo(len(doc), float(w), float(h))
+        finally:
+            doc.close()
 
 
-def iter_pages(path: str | Path, dpi: int = 300, *, chunk: int = 8,
-               cancelled: Callable[[], bool] | None = None) -> Iterator[bytes]:
-    """PNG bytes of each page in order, rasterised `chunk` pages at a time (memory stays small)."""
-    total = info(path).pages
-    tool = _need("pdftoppm")
-    with tempfile.TemporaryDirectory(prefix="charitydesk-raster-") as tmp:
-        for first in range(1, total + 1, chunk):
+def _render(doc: Any, index: int, dpi: int) -> PageImage:
+    page = doc[index]
+    w_pt, h_pt = page.get_size()
+    # rev_byteorder: RGB rather than PDFium's BGR, as QImage.Format_RGB888 reads it.
+    bitmap = page.render(scale=dpi / 72, rev_byteorder=True, may_draw_forms=False)
+    return PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer),
+                     float(w_pt), float(h_pt))
+
+
+def iter_pages(path: str | Path, dpi: int = 300, *,
+               cancelled: Callable[[], bool] | None = None) -> Iterator[PageImage]:
+    """Each page in order as an image at `dpi`, one at a time (memory stays small)."""
+    with _LOCK:
+        doc = _open(path)
+        total = len(doc)
+    try:
+        for index in range(total):
             if cancelled and cancelled():
                 return
-            last = min(total, first + chunk - 1)
-            prefix = Path(tmp) / f"p{first}"
-            out = subprocess.run([tool, "-r", str(int(dpi)), "-png", "-f", str(first), "-l", str(last),
-                                  str(path), str(prefix)], capture_output=True, timeout=600)
-            if out.returncode != 0:
-                raise RasterError("pdftoppm_failed",
-                                  "收据 PDF 转图片失败：" + out.stderr.decode("utf-8", "replace")[:200])
-            files = sorted(Path(tmp).glob(f"p{first}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-            for f in files:
-                data = f.read_bytes()
-                f.unlink()
-                yield data
+            with _LOCK:
+                image = _render(doc, index, int(dpi))
+            yield image
+    finally:
+        with _LOCK:
+            doc.close()
 
 
-def rasterise(pdf: bytes, dpi: int = 150) -> list[bytes]:
-    """Every page of a small PDF (one receipt) as PNG bytes."""
-    with tempfile.TemporaryDirectory(prefix="charitydesk-raster-") as tmp:
-        path = Path(tmp) / "in.pdf"
-        path.write_bytes(pdf)
-        return list(iter_pages(path, dpi))
+def rasterise(pdf: bytes, dpi: int = 150) -> list[PageImage]:
+    """Every page of a small PDF (one receipt) as images."""
+    with _LOCK:
+        doc = _open(pdf)
+        try:
+            return [_render(doc, i, int(dpi)) for i in range(len(doc))]
+        finally:
+            doc.close()

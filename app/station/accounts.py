@@ -150,4 +150,45 @@ def change_password(db: Database, actor: Operator, operator_id: str, new_passwor
                       (hashed, now_iso(), actor.id, operator_id)).rowcount
         if not n:
             raise NotFound("no_operator", "没有这个操作员")
-        audit.record(c, actor, "change_password", "operators", operator_id, None, None)
+        # Who and when, never the hash itself.
+        audit.record(c, actor, "change_password", "operators", operator_id, None, {"password": "changed"})
+
+
+def list_all(db: Database) -> list[tuple[Operator, bool]]:
+    """Every operator but the system one, with whether the account is active (for the 设置 page)."""
+    rows = db.query("SELECT * FROM operators WHERE id != 'system' ORDER BY active DESC, username")
+    return [(_row_to_operator(r), bool(r["active"])) for r in rows]
+
+
+def _named(db: Database, username: str) -> object:
+    row = db.one("SELECT * FROM operators WHERE username = ? AND id != 'system'", (username.strip(),))
+    if row is None:
+        raise NotFound("no_operator", f"没有名为“{username}”的操作员", username=username)
+    return row
+
+
+def disable_operator(db: Database, actor: Operator, username: str) -> Operator:
+    """An administrator stops an account from logging in; its history stays. The last active
+    administrator cannot be disabled, or nobody could void, restore or add operators again."""
+    require_admin(actor, "停用操作员")
+    with db.transaction() as c:
+        row = _named(db, username)
+        op = _row_to_operator(row)
+        if not row["active"]:  # type: ignore[index]
+            raise Conflict("already_disabled", f"操作员“{op.username}”已经停用了")
+        if op.is_admin and not c.execute(
+                "SELECT 1 FROM operators WHERE role = 'admin' AND active = 1 AND id NOT IN ('system', ?)",
+                (op.id,)).fetchone():
+            raise Conflict("last_admin", f"“{op.username}”是最后一个管理员，不能停用：请先添加另一个管理员")
+        c.execute("UPDATE operators SET active = 0, updated_at = ?, updated_by = ? WHERE id = ?",
+                  (now_iso(), actor.id, op.id))
+        audit.record(c, actor, "disable", "operators", op.id, {"username": op.username, "active": 1},
+                     {"username": op.username, "active": 0})
+    return op
+
+
+def set_password(db: Database, actor: Operator, username: str, new_password: str) -> Operator:
+    """`change_password` by user name (the command line and the 设置 page)."""
+    op = _row_to_operator(_named(db, username))
+    change_password(db, actor, op.id, new_password)
+    return op

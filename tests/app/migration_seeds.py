@@ -91,6 +91,12 @@ VALUES ('r-v4', '赵六', '男', '东风村', '13700000000', '赵六 zl zhaoliu'
         'op-admin');
 """,
     5: "",
+    6: f"""
+INSERT INTO recipients(id, name, sex, village, phone, search_text, created_at, created_by, updated_at,
+                       updated_by)
+VALUES ('r-v6', '孙七', '女', '西河村', '13600000000', '孙七 sq sunqi', '{AT}', 'op-admin', '{AT}',
+        'op-admin');
+""",
     7: f"""
 INSERT INTO fund_spending(id, fund_id, amount_fen, spent_on, payee, purpose, voucher, approver, created_at,
                           created_by)

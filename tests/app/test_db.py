@@ -208,3 +208,13 @@ def test_real_disk_full_carries_its_code(db):
     finally:
         db.conn.execute("PRAGMA max_page_count = 1073741823")
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'filler'") == 0
+
+
+def test_a_data_folder_that_cannot_be_made_is_a_plain_message(tmp_path):
+    from app.errors import DataError
+
+    blocker = tmp_path / "只读 配置"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(DataError) as err:
+        Database.open(blocker / "CharityDesk" / "charitydesk.db", create=True)
+    assert err.value.reason == "cannot_create" and "可以写入" in err.value.message

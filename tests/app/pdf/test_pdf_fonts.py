@@ -119,3 +119,12 @@ def test_the_check_catches_reportlabs_default_font():
     c.drawString(10, 10, "123")
     c.save()
     assert unembedded(buf.getvalue()) == ["/Helvetica"]
+
+
+def test_a_missing_font_file_is_a_plain_message(monkeypatch, tmp_path):
+    from app.errors import CharityDeskError
+
+    monkeypatch.setattr(fonts, "_font", None)
+    with pytest.raises(CharityDeskError) as err:
+        fonts.register(tmp_path / "没有 这个字体.ttc")
+    assert err.value.reason == "font_missing" and "重新安装" in err.value.message
