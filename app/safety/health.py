@@ -53,9 +53,12 @@ def _head_problems(db: Database) -> list[str]:
     """The last audit entry must be readable and its hash must match its content."""
     row = next(db.tuples(
         "SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1"), None)
+        " before_json, after_json, prev_hash, hash," + (" seal" if db.version >= 6 else " NULL")
+        + " FROM audit_log ORDER BY seq DESC LIMIT 1"), None)  # entries carry a seal from step 6
     if row is None:
         return []
-    if not re.fullmatch(r"[0-9a-f]{64}", str(row[10])) or audit._digest(row[9], *row[:9]) != row[10]:
+    seq, at, operator_id, operator_name, action, table, record_id, before, after, prev, hashed, seal = row
+    if not re.fullmatch(r"[0-9a-f]{64}", str(hashed)) or audit._digest(
+            prev, seq, at, operator_id, operator_name, action, table, record_id, before, after, seal) != hashed:
         return [f"审计日志最后一条（第 {row[0]} 条）被改动过或已损坏"]
     return []
