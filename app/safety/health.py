@@ -49,12 +49,17 @@ def quick_check(path: str | Path) -> Health:
     return Health(not problems, "damaged" if problems else "", problems)
 
 
+def _has_seals(db: Database) -> bool:
+    """Entries carry a seal from schema step 6 on."""
+    return any(r[1] == "seal" for r in db.tuples("PRAGMA table_info(audit_log)"))
+
+
 def _head_problems(db: Database) -> list[str]:
     """The last audit entry must be readable and its hash must match its content."""
     row = next(db.tuples(
         "SELECT seq, at, operator_id, operator_name, action, table_name, record_id,"
-        " before_json, after_json, prev_hash, hash," + (" seal" if db.version >= 6 else " NULL")
-        + " FROM audit_log ORDER BY seq DESC LIMIT 1"), None)  # entries carry a seal from step 6
+        " before_json, after_json, prev_hash, hash," + (" seal" if _has_seals(db) else " NULL")
+        + " FROM audit_log ORDER BY seq DESC LIMIT 1"), None)
     if row is None:
         return []
     seq, at, operator_id, operator_name, action, table, record_id, before, after, prev, hashed, seal = row
