@@ -708,6 +708,10 @@ SELECT 'rev-' || j.id, j.fund_id, j.on_date, 'aid_reversal', -j.amount_fen, -j.g
        j.source, j.source_id, o.created_by, o.created_at
 FROM fund_outflows o JOIN fund_journal j ON j.id = 'aid-' || o.id
 WHERE o.status = 'reversed' ORDER BY o.paid_on, o.id;
+
+-- The journal's rows are sealed as they are (app/seals.py, spec 7), by one audit entry at the end
+-- of this step.
+INSERT OR IGNORE INTO temp.seal_touched(table_name, record_id) SELECT 'fund_journal', id FROM fund_journal;
 """
 
 #: (version, description, SQL). Append only.

@@ -196,7 +196,8 @@ def seal_problems(db: Database) -> tuple[list[str], int | None]:
     for table in seals.TABLES:
         if table not in present:
             continue
-        specs = sorted({spec for (t, _), (_, spec, _) in newest.items() if t == table} or {seals.CURRENT_SPEC})
+        specs = sorted({spec for (t, _), (_, spec, _) in newest.items() if t == table}
+                       or {seals.spec_for(db.version)})
         seen: set[str] = set()
         for spec in specs:
             cols = seals.SPEC[spec][table]

@@ -186,3 +186,20 @@ def test_money_for_a_village_is_paid_only_in_that_village(db, admin, children):
     assert "定向给西岭村 ¥300.00" in e.value.message
     payments.pay(db, admin, other, 300_00, today=TODAY)
     assert funds.get_fund(db, general.id).balance_fen == 0
+
+
+def test_a_journal_row_changed_behind_the_programs_back_is_found(db, admin):
+    """The journal is sealed (app/seals.py, spec 7): a forger who drops the guard and fixes the kept
+    totals to match still shows up in `check`."""
+    import sqlite3
+
+    give(db, admin, 500_00)
+    c = sqlite3.connect(db.path)
+    c.execute("DROP TRIGGER fund_journal_no_update")
+    c.execute("UPDATE fund_journal SET amount_fen = 50000000 WHERE kind = 'gift'")
+    c.execute("UPDATE fund_totals SET received_fen = 50000000, balance_fen = 50000000 WHERE balance_fen = 50000")
+    c.commit()
+    c.close()
+    assert journal.verify(db) == []  # the totals agree with the forged row …
+    report = check.run(db)
+    assert not report["ok"] and any("基金流水" in e and "在程序之外被改动过" in e for e in report["errors"])

@@ -167,7 +167,7 @@ def _rewrite_chain(path, did):
     for t in guards:
         c.execute(f"DROP TRIGGER {t}")
     c.execute("UPDATE donations SET amount_fen = 1 WHERE id = ?", (did,))
-    cols = seals.SPEC[6]["donations"]
+    cols = seals.SPEC[seals.CURRENT_SPEC]["donations"]  # the spec the program seals with now
     row = c.execute(f"SELECT {', '.join(cols)} FROM donations WHERE id = ?", (did,)).fetchone()
     seq = c.execute("SELECT max(audit_seq) FROM row_seals WHERE table_name = 'donations' AND record_id = ?",
                     (did,)).fetchone()[0]
