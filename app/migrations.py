@@ -509,6 +509,211 @@ UNION ALL SELECT 'donors', id FROM donors UNION ALL SELECT 'programmes', id FROM
 UNION ALL SELECT 'operators', id FROM operators;
 """
 
+V7 = """
+-- The fund journal (基金流水): every movement of money or goods value in or out of a fund is one
+-- append-only row; a correction is a new reversing row. `amount_fen` is money (signed),
+-- `goods_fen` the value of donated goods (signed), never mixed. `reserve` names what the money
+-- is kept for: '' free, 'person:<recipient id>', 'programme:<id>', 'village:<name>', or 'fund'
+-- (everything in a directed fund). See app/funds/journal.py.
+CREATE TABLE fund_journal (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    fund_id     TEXT NOT NULL REFERENCES funds(id),
+    on_date     TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('opening', 'gift', 'gift_void', 'aid', 'aid_reversal',
+                    'payment', 'payment_reversal', 'spending', 'spending_reversal',
+                    'transfer_in', 'transfer_out')),
+    amount_fen  INTEGER NOT NULL,
+    goods_fen   INTEGER NOT NULL DEFAULT 0,
+    reserve     TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL,
+    source_id   TEXT NOT NULL,
+    operator_id TEXT NOT NULL REFERENCES operators(id),
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX fund_journal_fund ON fund_journal(fund_id, on_date, seq);
+CREATE INDEX fund_journal_source ON fund_journal(source, source_id);
+CREATE TRIGGER fund_journal_no_update BEFORE UPDATE ON fund_journal
+BEGIN SELECT RAISE(ABORT, 'the fund journal is append-only: write a reversing row'); END;
+CREATE TRIGGER fund_journal_no_delete BEFORE DELETE ON fund_journal
+BEGIN SELECT RAISE(ABORT, 'the fund journal is append-only: write a reversing row'); END;
+
+-- Each fund's totals, kept by the trigger below in the same transaction as the journal row.
+CREATE TABLE fund_totals (
+    fund_id      TEXT PRIMARY KEY REFERENCES funds(id),
+    received_fen INTEGER NOT NULL DEFAULT 0,
+    paid_fen     INTEGER NOT NULL DEFAULT 0,
+    transfer_fen INTEGER NOT NULL DEFAULT 0,
+    balance_fen  INTEGER NOT NULL DEFAULT 0,
+    reserved_fen INTEGER NOT NULL DEFAULT 0,
+    goods_fen    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE fund_reserves (
+    fund_id     TEXT NOT NULL REFERENCES funds(id),
+    reserve     TEXT NOT NULL CHECK (reserve != ''),
+    balance_fen INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (fund_id, reserve)
+) WITHOUT ROWID;
+CREATE TRIGGER funds_have_totals AFTER INSERT ON funds
+BEGIN INSERT INTO fund_totals(fund_id) VALUES (NEW.id); END;
+CREATE TRIGGER fund_journal_totals AFTER INSERT ON fund_journal
+BEGIN
+    UPDATE fund_totals SET
+        received_fen = received_fen + CASE WHEN NEW.kind IN ('gift', 'gift_void') THEN NEW.amount_fen ELSE 0 END,
+        paid_fen = paid_fen - CASE WHEN NEW.kind IN ('aid', 'aid_reversal', 'payment', 'payment_reversal',
+                                   'spending', 'spending_reversal') THEN NEW.amount_fen ELSE 0 END,
+        transfer_fen = transfer_fen + CASE WHEN NEW.kind IN ('transfer_in', 'transfer_out')
+                                      THEN NEW.amount_fen ELSE 0 END,
+        balance_fen = balance_fen + NEW.amount_fen,
+        reserved_fen = reserved_fen + CASE WHEN NEW.reserve != '' THEN NEW.amount_fen ELSE 0 END,
+        goods_fen = goods_fen + NEW.goods_fen
+    WHERE fund_id = NEW.fund_id;
+    INSERT INTO fund_reserves(fund_id, reserve, balance_fen)
+    SELECT NEW.fund_id, NEW.reserve, NEW.amount_fen WHERE NEW.reserve != ''
+    ON CONFLICT(fund_id, reserve) DO UPDATE SET balance_fen = balance_fen + excluded.balance_fen;
+END;
+
+-- A gift may be given for one village (定向某村); a named fund (冠名基金) may carry its name giver
+-- and the dates of its agreement.
+ALTER TABLE donations ADD COLUMN village TEXT NOT NULL DEFAULT '';
+ALTER TABLE funds ADD COLUMN donor_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE funds ADD COLUMN agreement_from TEXT;
+ALTER TABLE funds ADD COLUMN agreement_to TEXT;
+
+-- What a gift is kept for, as a journal reserve.
+CREATE VIEW donation_reserve AS
+SELECT d.id AS donation_id,
+       CASE WHEN d.recipient_id IS NOT NULL THEN 'person:' || d.recipient_id
+            WHEN d.programme_id IS NOT NULL THEN 'programme:' || d.programme_id
+            WHEN d.village != '' THEN 'village:' || d.village
+            WHEN f.kind = 'directed' THEN 'fund'
+            ELSE '' END AS reserve
+FROM donations d JOIN funds f ON f.id = d.fund_id;
+
+-- Gifts in and their voids reach the journal here, so no path that saves a gift (the desk, an
+-- import, the demo's bulk insert) can forget it.
+CREATE TRIGGER donations_journal_in AFTER INSERT ON donations WHEN NEW.status = 'active'
+BEGIN
+    INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                             operator_id, created_at)
+    SELECT 'gift-' || NEW.id, NEW.fund_id, NEW.donated_on, 'gift',
+           CASE WHEN NEW.kind = 'cash' THEN NEW.amount_fen ELSE 0 END,
+           CASE WHEN NEW.kind = 'goods' THEN NEW.amount_fen ELSE 0 END,
+           CASE WHEN NEW.kind = 'goods' THEN '' ELSE r.reserve END,
+           'donation', NEW.id, NEW.created_by, NEW.created_at
+    FROM donation_reserve r WHERE r.donation_id = NEW.id;
+END;
+CREATE TRIGGER donations_journal_void AFTER UPDATE OF status ON donations
+WHEN OLD.status = 'active' AND NEW.status = 'voided'
+BEGIN
+    INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                             operator_id, created_at)
+    SELECT 'void-' || j.id, j.fund_id, j.on_date, 'gift_void', -j.amount_fen, -j.goods_fen, j.reserve,
+           'donation', NEW.id, COALESCE(NEW.voided_by, NEW.updated_by), COALESCE(NEW.voided_at, NEW.updated_at)
+    FROM fund_journal j WHERE j.source = 'donation' AND j.source_id = NEW.id AND j.kind = 'gift';
+END;
+
+-- Direct payments to a person (定向拨付), spending (支出) and transfers (调拨): the records behind
+-- their journal rows. Reversed, never edited or deleted.
+CREATE TABLE fund_payments (
+    id           TEXT PRIMARY KEY,
+    fund_id      TEXT NOT NULL REFERENCES funds(id),
+    recipient_id TEXT NOT NULL REFERENCES recipients(id),
+    donation_id  TEXT REFERENCES donations(id),
+    amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
+    paid_on      TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'reversed')),
+    reversal_reason TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX fund_payments_gift ON fund_payments(donation_id, status) WHERE donation_id IS NOT NULL;
+CREATE INDEX fund_payments_recipient ON fund_payments(recipient_id);
+CREATE TABLE fund_spending (
+    id           TEXT PRIMARY KEY,
+    fund_id      TEXT NOT NULL REFERENCES funds(id),
+    amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
+    spent_on     TEXT NOT NULL,
+    payee        TEXT NOT NULL CHECK (payee != ''),
+    purpose      TEXT NOT NULL CHECK (purpose != ''),
+    voucher      TEXT NOT NULL UNIQUE CHECK (voucher != ''),
+    approver     TEXT NOT NULL DEFAULT '',
+    scan_path    TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'reversed')),
+    reversal_reason TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE TABLE fund_transfers (
+    id           TEXT PRIMARY KEY,
+    from_fund_id TEXT NOT NULL REFERENCES funds(id),
+    to_fund_id   TEXT NOT NULL REFERENCES funds(id),
+    amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
+    moved_on     TEXT NOT NULL,
+    decision_ref TEXT NOT NULL CHECK (decision_ref != ''),
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES operators(id),
+    CHECK (from_fund_id != to_fund_id)
+);
+CREATE TRIGGER fund_payments_no_delete BEFORE DELETE ON fund_payments
+BEGIN SELECT RAISE(ABORT, 'payments are reversed, never deleted'); END;
+CREATE TRIGGER fund_spending_no_delete BEFORE DELETE ON fund_spending
+BEGIN SELECT RAISE(ABORT, 'spending is reversed, never deleted'); END;
+CREATE TRIGGER fund_transfers_no_delete BEFORE DELETE ON fund_transfers
+BEGIN SELECT RAISE(ABORT, 'transfers are never deleted'); END;
+
+-- Today's history into the journal: each fund's opening balance (before every movement), every
+-- gift and void, every aid line and its reversal. Aid from a fund that holds gifts for its
+-- programme draws on them, otherwise on free money.
+INSERT INTO fund_totals(fund_id) SELECT id FROM funds;
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, reserve, source, source_id, operator_id,
+                         created_at)
+SELECT 'open-' || id, id, substr(created_at, 1, 10), 'opening', opening_fen,
+       CASE WHEN kind = 'directed' THEN 'fund' ELSE '' END, 'fund', id, created_by, created_at
+FROM funds WHERE opening_fen != 0 ORDER BY created_at, id;
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                         operator_id, created_at)
+SELECT 'gift-' || d.id, d.fund_id, d.donated_on, 'gift',
+       CASE WHEN d.kind = 'cash' THEN d.amount_fen ELSE 0 END,
+       CASE WHEN d.kind = 'goods' THEN d.amount_fen ELSE 0 END,
+       CASE WHEN d.kind = 'goods' THEN '' ELSE r.reserve END, 'donation', d.id, d.created_by, d.created_at
+FROM donations d JOIN donation_reserve r ON r.donation_id = d.id ORDER BY d.donated_on, d.created_at, d.id;
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                         operator_id, created_at)
+SELECT 'void-' || j.id, j.fund_id, j.on_date, 'gift_void', -j.amount_fen, -j.goods_fen, j.reserve,
+       'donation', d.id, COALESCE(d.voided_by, d.updated_by), COALESCE(d.voided_at, d.updated_at)
+FROM donations d JOIN fund_journal j ON j.source = 'donation' AND j.source_id = d.id
+WHERE d.status = 'voided' ORDER BY d.donated_on, d.id;
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                         operator_id, created_at)
+SELECT 'aid-' || o.id, o.fund_id, o.paid_on, 'aid',
+       CASE WHEN p.kind = 'goods' THEN 0 ELSE -o.amount_fen END,
+       CASE WHEN p.kind = 'goods' THEN -o.amount_fen ELSE 0 END,
+       CASE WHEN p.kind = 'goods' THEN ''
+            WHEN EXISTS (SELECT 1 FROM donations g WHERE g.programme_id = p.id AND g.fund_id = o.fund_id
+                         AND g.recipient_id IS NULL AND g.kind = 'cash' AND g.status = 'active')
+                 THEN 'programme:' || p.id
+            WHEN f.kind = 'directed' THEN 'fund' ELSE '' END,
+       'disbursement', o.source_id, o.created_by, o.created_at
+FROM fund_outflows o JOIN funds f ON f.id = o.fund_id
+LEFT JOIN disbursements b ON o.source = 'disbursement' AND b.id = o.source_id
+LEFT JOIN distributions x ON x.id = b.distribution_id
+LEFT JOIN programmes p ON p.id = x.programme_id
+ORDER BY o.paid_on, o.created_at, o.id;
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, goods_fen, reserve, source, source_id,
+                         operator_id, created_at)
+SELECT 'rev-' || j.id, j.fund_id, j.on_date, 'aid_reversal', -j.amount_fen, -j.goods_fen, j.reserve,
+       j.source, j.source_id, o.created_by, o.created_at
+FROM fund_outflows o JOIN fund_journal j ON j.id = 'aid-' || o.id
+WHERE o.status = 'reversed' ORDER BY o.paid_on, o.id;
+
+-- The journal's rows are sealed as they are (app/seals.py, spec 7), by one audit entry at the end
+-- of this step.
+INSERT OR IGNORE INTO temp.seal_touched(table_name, record_id) SELECT 'fund_journal', id FROM fund_journal;
+"""
+
 V8 = """
 -- Station identity: a generated UUID that never changes, so the township tells stations apart
 -- even when two were given the same code. Existing stations get theirs now.
@@ -548,5 +753,6 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "register search: a covering index for search as you type, phone index for duplicates", V4),
     (5, "donation list: a covering index for filters, totals and date order", V5),
     (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
+    (7, "fund journal: every movement of money, kept totals, reserves, payments, spending, transfers", V7),
     (8, "township: a station identity that never changes, flags from the township's return files", V8),
 ]

@@ -71,6 +71,21 @@ SPEC: dict[int, dict[str, tuple[str, ...]]] = {
                       "created_at", "created_by", "updated_at", "updated_by"),
     },
 }
+# Step 7 (the fund journal): gifts for a village, a named fund's name giver and agreement, and
+# the money tables themselves.
+SPEC[7] = {
+    **SPEC[6],
+    "donations": (*SPEC[6]["donations"], "village"),
+    "funds": (*SPEC[6]["funds"], "donor_name", "agreement_from", "agreement_to"),
+    "fund_journal": ("id", "fund_id", "on_date", "kind", "amount_fen", "goods_fen", "reserve", "source",
+                     "source_id", "operator_id", "created_at"),
+    "fund_payments": ("id", "fund_id", "recipient_id", "donation_id", "amount_fen", "paid_on", "note", "status",
+                      "reversal_reason", "created_at", "created_by"),
+    "fund_spending": ("id", "fund_id", "amount_fen", "spent_on", "payee", "purpose", "voucher", "approver",
+                      "scan_path", "status", "reversal_reason", "created_at", "created_by"),
+    "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
+                       "created_at", "created_by"),
+}
 CURRENT_SPEC = max(SPEC)
 #: Every table some spec protects, in a fixed order.
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(t for spec in SPEC.values() for t in spec))
@@ -80,7 +95,8 @@ TABLE_NAMES = {
     "donations": "捐赠", "goods_lines": "物品明细", "receipts": "收据", "disbursements": "发放明细",
     "distributions": "发放批次", "distribution_adjustments": "发放名单调整", "fund_outflows": "基金支出",
     "funds": "基金", "recipients": "受助对象", "households": "家庭户", "donors": "捐赠人",
-    "programmes": "救助项目", "operators": "操作员",
+    "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
+    "fund_spending": "支出", "fund_transfers": "基金调拨",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \
@@ -129,6 +145,11 @@ def install(conn: sqlite3.Connection) -> None:
                 f" VALUES ('{table}', {row}.id); END")
 
 
+def spec_for(version: int) -> int:
+    """The newest spec a database of this schema version has the columns for."""
+    return max((v for v in SPEC if v <= version), default=min(SPEC))
+
+
 def pending(conn: sqlite3.Connection) -> bool:
     try:
         return conn.execute("SELECT 1 FROM temp.seal_touched LIMIT 1").fetchone() is not None
@@ -163,12 +184,13 @@ def flush(conn: sqlite3.Connection, audit_seq: int) -> str | None:
         touched.setdefault(table, []).append(rid)
     conn.execute("DELETE FROM temp.seal_touched")
     seals: list[tuple[str, str, int, str]] = []
+    spec = spec_for(int(conn.execute("PRAGMA user_version").fetchone()[0]))  # a step's own version too
     for table, ids in touched.items():
-        if table not in SPEC[CURRENT_SPEC]:
+        if table not in SPEC[spec]:
             continue
-        hashes = current_hashes(conn, table, ids)
+        hashes = current_hashes(conn, table, ids, spec)
         # A row deleted by the program (only drafts' pieces can be) is sealed as gone.
-        seals.extend((table, rid, CURRENT_SPEC, hashes.get(rid, "deleted")) for rid in ids)
+        seals.extend((table, rid, spec, hashes.get(rid, "deleted")) for rid in ids)
     if not seals:
         return None
     conn.executemany("INSERT INTO row_seals(table_name, record_id, audit_seq, spec, row_hash)"

@@ -22,9 +22,9 @@ from app.station import accounts, station
 from ui import settings, worker
 from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
+from ui.pages.funds import FundsPage
 from ui.pages.home import HomePage
 from ui.pages.operators_section import OperatorsSection
-from ui.pages.placeholder import PlaceholderPage
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
 from ui.pages.reports import ReportsPage
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("受助对象"), self.recipients_page, "Ctrl+3")
         self.programmes_page: QWidget = ProgrammesPage(db, lambda: self.operator)
         self._add_page(self.tr("救助项目"), self.programmes_page, "Ctrl+4")
-        self.funds_page: QWidget = PlaceholderPage(self.tr("基金"))
+        self.funds_page: QWidget = FundsPage(db, lambda: self.operator)
         self._add_page(self.tr("基金"), self.funds_page, "Ctrl+5")
         self.reports_page: QWidget = ReportsPage(db, operator=lambda: self.operator)
         self._add_page(self.tr("报表"), self.reports_page, "Ctrl+6")

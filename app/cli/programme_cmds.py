@@ -121,7 +121,7 @@ def _show_distribute(r: dict[str, Any]) -> str:
         lines.append(f"  已按优先顺序控制在 ¥{format_fen(r['fit_limit_fen'] or 0)} 之内，"
                      f"因此少发 {r['trimmed']} 人")
     lines.append(f"  基金“{f['fund']}”余额 ¥{format_fen(f['balance_fen'])}"
-                 + (f"，其中定向给其他项目 ¥{format_fen(f['reserved_fen'])}" if f["reserved_fen"] else ""))
+                 + (f"，其中定向用于其他用途 ¥{format_fen(f['reserved_fen'])}" if f["reserved_fen"] else ""))
     if r["budget_fen"] is not None:
         lines.append(f"  项目预算 ¥{format_fen(r['budget_fen'])}，已发放 ¥{format_fen(r['budget_spent_fen'])}")
     if r["confirmed"]:

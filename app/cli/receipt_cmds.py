@@ -28,6 +28,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="物资明细，可重复；单价（元）不填表示未估值")
     p.add_argument("--method", default="现金", help="付款方式：现金、银行转账、微信、支付宝")
     p.add_argument("--fund", help="基金名称（不填：非定向基金）")
+    p.add_argument("--for-person", metavar="ID_NUMBER", help="定向给一个人：受助对象的身份证号")
+    p.add_argument("--for-village", metavar="VILLAGE", default="", help="定向给一个村")
     p.add_argument("--date", help="捐赠日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--purpose", default="", help="用途")
     p.add_argument("--note", default="", help="备注（不印在收据上）")
@@ -149,6 +151,18 @@ def _find_or_create_donor(ctx: Context, args: argparse.Namespace) -> Any:
                                credit_code=args.credit_code)
 
 
+def _person_id(ctx: Context, id_number: str) -> str:
+    """The person an ID number names in the register, or a refusal saying so."""
+    from app.errors import NotFound
+    from app.recipients import recipients
+    from app.rules.idcard import normalise
+
+    person = recipients.find_by_id_number(ctx.db, normalise(id_number))
+    if person is None:
+        raise NotFound("no_recipient", f"受助对象名册中没有身份证号 {id_number}：请先登记此人")
+    return person.id
+
+
 def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     from app.donations import donations, receipt_print, receipts
     from app.funds import funds
@@ -163,13 +177,15 @@ def cmd_donate(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     method = donations.method_from_text(args.method) if not goods else None
     fund_id = funds.find_fund(ctx.db, args.fund).id if args.fund else None
     on = parse_date(args.date, "捐赠日期") or dt.date.today()
+    recipient_id = _person_id(ctx, args.for_person) if args.for_person else None
     if args.output and (Path(args.output).is_dir() or not Path(args.output).parent.is_dir()):
         raise InputError("bad_output", f"收据 PDF 无法写到 {args.output}（是文件夹，或所在文件夹不存在）；捐赠没有登记")
     with ctx.db.transaction():  # a new donor and the donation land together
         donor = _find_or_create_donor(ctx, args)
         d = donations.record_donation(ctx.db, ctx.actor, donations.DonationInput(
             donor_id=donor.id, donated_on=on, amount_fen=amount, method=method, goods=goods,
-            fund_id=fund_id, purpose=args.purpose, note=args.note))
+            fund_id=fund_id, purpose=args.purpose, note=args.note, recipient_id=recipient_id,
+            village=args.for_village))
     r = receipts.receipt_for_donation(ctx.db, d.id)
     assert r is not None
     out: dict[str, Any] = {"donor": donor.to_dict(), "donation": d.to_dict()}

@@ -1,4 +1,4 @@
-"""Commands that set a station up and look after it: init, demo, fund, check."""
+"""Commands that set a station up and look after it: init, demo, check (funds: `fund_cmds`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from app.cli import Context
-from app.rules.money import format_fen, parse_yuan
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -25,17 +24,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         f"已生成 受助对象 {r['recipients']} 人、捐赠人 {r['donors']} 位、捐赠 {r['donations']} 笔、"
         f"发放 {r['aid_days']} 次共 {r['aid_lines']} 人次"
         f"（用时 {r['seconds']} 秒）"))
-
-    fund = sub.add_parser("fund", help="基金：建立与查看")
-    fsub = fund.add_subparsers(dest="fund_command", metavar="SUBCOMMAND")
-    p = fsub.add_parser("create", parents=[common], help="建立基金")
-    p.add_argument("--name", required=True)
-    p.add_argument("--kind", choices=("general", "named", "directed"), default="named")
-    p.add_argument("--opening", default="0", help="期初余额（元）")
-    p.add_argument("--note", default="")
-    p.set_defaults(func=cmd_fund_create, show=lambda r: f"已建立基金“{r['fund']['name']}”")
-    p = fsub.add_parser("list", parents=[common], help="列出基金和余额")
-    p.set_defaults(func=cmd_fund_list, show=_show_funds)
 
     p = sub.add_parser("check", parents=[common],
                        help="检查数据是否完好、有没有在程序之外被改动（结构、审计日志、记录指纹）")
@@ -61,31 +49,6 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     result = demo.generate(ctx.db, ctx.actor, args.recipients, args.donations, args.seed)
     return {**result.to_dict(), "seconds": round(time.perf_counter() - start, 2)}
-
-
-def cmd_fund_create(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.funds import funds
-
-    opening = parse_yuan(args.opening, allow_zero=True)
-    f = funds.create_fund(ctx.db, ctx.actor, args.name, args.kind, opening, args.note)
-    return {"fund": f.to_dict()}
-
-
-def cmd_fund_list(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
-    from app.funds import funds
-
-    return {"funds": [f.to_dict() for f in funds.list_funds(ctx.db)]}
-
-
-def _show_funds(r: dict[str, Any]) -> str:
-    from app.funds.funds import KIND_NAMES
-
-    lines = [f"{'基金':<20}{'类型':<8}{'期初':>14}{'收入':>16}{'支出':>16}{'余额':>16}"]
-    for f in r["funds"]:
-        lines.append(f"{f['name']:<20}{KIND_NAMES[f['kind']]:<8}{format_fen(f['opening_fen']):>14}"
-                     f"{format_fen(f['received_fen']):>16}{format_fen(f['paid_fen']):>16}"
-                     f"{format_fen(f['balance_fen']):>16}")
-    return "\n".join(lines)
 
 
 #: Exit code of `check` when it finds damage or changes made outside the program.

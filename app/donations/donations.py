@@ -22,8 +22,9 @@ from app import audit
 from app.db import Database, now_iso
 from app.donations import receipts
 from app.errors import Conflict, InputError, NotFound
-from app.funds import funds
+from app.funds import funds, journal
 from app.ids import new_id
+from app.rules.money import format_fen
 from app.station import station
 from app.station.accounts import Operator, require_admin, require_write
 
@@ -62,6 +63,7 @@ class DonationInput:
     recipient_id: str | None = None
     purpose: str = ""
     note: str = ""
+    village: str = ""  # given for one village (定向某村)
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,11 @@ def record_donation(db: Database, actor: Operator, data: DonationInput,
         did, at = new_id(), now_iso()
         c.execute(
             "INSERT INTO donations(id, donor_id, donated_on, kind, method, amount_fen, fund_id,"
-            " programme_id, recipient_id, purpose, note, station_code, created_at, created_by,"
-            " updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " programme_id, recipient_id, village, purpose, note, station_code, created_at, created_by,"
+            " updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (did, data.donor_id, data.donated_on.isoformat(), kind, method, amount, fund_id,
-             data.programme_id, data.recipient_id, data.purpose.strip(), data.note.strip(), code,
-             at, actor.id, at, actor.id),
+             data.programme_id, data.recipient_id, data.village.strip(), data.purpose.strip(), data.note.strip(),
+             code, at, actor.id, at, actor.id),
         )
         for n, (line, qty, value) in enumerate(lines, start=1):
             c.execute(
@@ -213,6 +215,7 @@ def void_donation(db: Database, actor: Operator, donation_id: str, reason: str) 
         before = get_donation(db, donation_id)
         if before.status == "voided":
             raise Conflict("already_voided", "这笔捐赠已经作废了")
+        _check_void_leaves_enough(db, before)
         c.execute("UPDATE donations SET status='voided', void_reason=?, voided_at=?, voided_by=?,"
                   " updated_at=?, updated_by=? WHERE id=?",
                   (reason, now_iso(), actor.id, now_iso(), actor.id, donation_id))
@@ -221,6 +224,30 @@ def void_donation(db: Database, actor: Operator, donation_id: str, reason: str) 
                      {**after.to_dict(), "void_reason": reason})
         receipts.void_for_donation(c, actor, donation_id, reason)
     return after
+
+
+def _check_void_leaves_enough(db: Database, gift: Donation) -> None:
+    """A void takes the gift's money back out of its fund: refused when the money has been spent."""
+    fund = funds.get_fund(db, gift.fund_id)
+    for reserve, money, goods in db.tuples(
+            "SELECT reserve, amount_fen, goods_fen FROM fund_journal WHERE source = 'donation' AND source_id = ?"
+            " AND kind = 'gift'", (gift.id,)):
+        if money > fund.balance_fen:
+            raise Conflict("void_overdraw",
+                           f"这笔捐赠 ¥{format_fen(money)} 作废后基金“{fund.name}”将透支：基金现有钱款 "
+                           f"¥{format_fen(fund.balance_fen)}，还差 ¥{format_fen(money - fund.balance_fen)}。"
+                           "钱已用出的捐赠不能作废。", needed_fen=money, balance_fen=fund.balance_fen)
+        left = journal.reserves(db, fund.id).get(reserve, 0) if reserve else fund.free_fen
+        if money > left:
+            what = journal.reserve_name(db, reserve) if reserve else "非定向部分"
+            raise Conflict("void_overdraw",
+                           f"这笔捐赠 ¥{format_fen(money)} 作废后基金“{fund.name}”的{what}将透支：现有 "
+                           f"¥{format_fen(max(0, left))}，还差 ¥{format_fen(money - max(0, left))}。"
+                           "钱已用出的捐赠不能作废。", needed_fen=money, available_fen=left)
+        if goods > fund.goods_fen:
+            raise Conflict("void_overdraw",
+                           f"这笔物资捐赠折价 ¥{format_fen(goods)}，基金“{fund.name}”现存物资折价只有 "
+                           f"¥{format_fen(fund.goods_fen)}：物资已发出，不能作废。", needed_fen=goods)
 
 
 #: Fields a receipt prints; fixed once the donation has had a receipt.

@@ -5,8 +5,8 @@ with a reason); its candidate list is computed from the rules each time
 (`preview`). Confirming is ONE transaction that recomputes the list, refuses —
 never trims — when the fund would be overdrawn, when the money is directed to
 another programme or when the budget would be exceeded, then writes one line per
-person and one `fund_outflows` row per line. On the day each line is marked signed,
-paid (bank transfer), collected by someone else (代领, with that person's name and
+person and one `fund_outflows` row per line, with its rows in the fund journal.
+On the day each line is marked signed, paid (bank transfer), collected by someone else (代领, with that person's name and
 the written authorisation), or not collected (the money goes back to the fund).
 A wrong line is reversed with a reason, never deleted, and its money comes back.
 Every change is in the audit log.
@@ -22,7 +22,9 @@ from typing import Any
 from app import audit
 from app.db import Database, now_iso
 from app.errors import Conflict, InputError, NotFound
+from app.funds import journal
 from app.ids import new_id
+from app.programmes import eligibility
 from app.programmes.eligibility import (
     MONEY_STATUSES,
     Adjustment,
@@ -364,6 +366,7 @@ def confirm(db: Database, actor: Operator, distribution_id: str, *, expected_peo
         at = now_iso()
         goods = _goods(prog.kind, prog.goods)
         rows, outflows = [], []
+        held = journal.Held.of(db, prog.fund_id)  # read once; the lines draw on it in turn
         for n, cand in enumerate(p.included, start=1):
             lid = new_id()
             rows.append((lid, distribution_id, n, cand.recipient_id, cand.name, cand.id_number, cand.village,
@@ -371,6 +374,8 @@ def confirm(db: Database, actor: Operator, distribution_id: str, *, expected_peo
                          "；".join(cand.reasons), at, actor.id))
             if cand.amount_fen:
                 outflows.append((new_id(), prog.fund_id, cand.amount_fen, d.distributed_on, lid, at, actor.id))
+                _journal_aid(c, db, prog, prog.fund_id, lid, cand.recipient_id, cand.village, cand.amount_fen,
+                             d.distributed_on, actor, held)
         c.executemany("INSERT INTO disbursements(id, distribution_id, line_no, recipient_id, name, id_number,"
                       " village, categories, amount_fen, goods, by_hand, reason, created_at, created_by)"
                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
@@ -430,11 +435,26 @@ def _take_money(c: Any, db: Database, actor: Operator, line: Line, d: Distributi
     c.execute("INSERT INTO fund_outflows(id, fund_id, amount_fen, paid_on, source, source_id, created_at,"
               " created_by) VALUES (?,?,?,?,'disbursement',?,?,?)",
               (new_id(), d.fund_id, line.amount_fen, d.distributed_on, line.id, at, actor.id))
+    _journal_aid(c, db, prog, d.fund_id, line.id, line.recipient_id, line.village, line.amount_fen,
+                 d.distributed_on, actor)
 
 
-def _release_money(c: Any, line: Line) -> None:
+def _journal_aid(c: Any, db: Database, prog: Any, fund_id: str, line_id: str, recipient_id: str, village: str,
+                 amount_fen: int, on: str, actor: Operator, held: journal.Held | None = None) -> None:
+    """One line's money (or goods) out of the fund's journal: money kept for this person, this
+    programme or this village first; a goods programme hands out goods before money."""
+    matches = [journal.person_key(recipient_id), *eligibility.programme_matches(prog.id)]
+    if village:
+        matches.insert(2, journal.village_key(village))
+    journal.draw(c, db, fund_id=fund_id, amount_fen=amount_fen, matches=matches, on=on, kind="aid",
+                 source="disbursement", source_id=line_id, operator_id=actor.id,
+                 goods_first=prog.kind == "goods", held=held)
+
+
+def _release_money(c: Any, line: Line, actor: Operator) -> None:
     c.execute("UPDATE fund_outflows SET status = 'reversed' WHERE source = 'disbursement' AND source_id = ?"
               " AND status = 'active'", (line.id,))
+    journal.reverse(c, source="disbursement", source_id=line.id, kind="aid", operator_id=actor.id)
 
 
 def mark_line(db: Database, actor: Operator, line_id: str, status: str, *, proxy_name: str = "",
@@ -464,7 +484,7 @@ def mark_line(db: Database, actor: Operator, line_id: str, status: str, *, proxy
         if before.status == "not_collected" and status in MONEY_STATUSES:
             _take_money(c, db, actor, before, d, at)
         elif before.status in MONEY_STATUSES and status == "not_collected":
-            _release_money(c, before)
+            _release_money(c, before, actor)
         c.execute("UPDATE disbursements SET status = ?, proxy_name = ?, proxy_note = ?, status_at = ?,"
                   " status_by = ? WHERE id = ?", (status, proxy_name, proxy_note, at, actor.id, line_id))
         after = get_line(db, line_id)
@@ -492,7 +512,7 @@ def reverse_line(db: Database, actor: Operator, line_id: str, reason: str) -> Li
     with db.transaction() as c:
         before, _ = _confirmed_line(db, line_id)
         at = now_iso()
-        _release_money(c, before)
+        _release_money(c, before, actor)
         c.execute("UPDATE disbursements SET status = 'reversed', reversal_reason = ?, reversed_at = ?,"
                   " reversed_by = ? WHERE id = ?", (reason, at, actor.id, line_id))
         after = get_line(db, line_id)
@@ -541,5 +561,6 @@ def add_line(db: Database, actor: Operator, distribution_id: str, recipient_id: 
             c.execute("INSERT INTO fund_outflows(id, fund_id, amount_fen, paid_on, source, source_id, created_at,"
                       " created_by) VALUES (?,?,?,?,'disbursement',?,?,?)",
                       (new_id(), d.fund_id, amount, d.distributed_on, lid, at, actor.id))
+            _journal_aid(c, db, prog, d.fund_id, lid, recipient_id, person.village, amount, d.distributed_on, actor)
         audit.record(c, actor, "create", "disbursements", lid, None, line.to_dict())
     return line

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from app.db import Database
 from app.errors import Conflict, InputError
-from app.funds import funds
+from app.funds import funds, journal
 from app.programmes.programmes import DISABLED_CATEGORIES, Programme, get_programme, spent_fen
 from app.recipients import flags as township_flags
 from app.recipients.recipients import STATUS_NAMES
@@ -100,14 +100,16 @@ class FundCheck:
     fund_kind: str
     balance_fen: int
     reserved_fen: int  # directed to other programmes and not yet spent by them
-    reserved_for: tuple[tuple[str, int], ...]  # (programme name, fen)
+    reserved_for: tuple[tuple[str, int], ...]  # (what it is kept for, fen)
     available_fen: int
+    goods_fen: int = 0  # goods value a goods programme may hand out
+
 
     def to_dict(self) -> dict[str, Any]:
         return {"fund_id": self.fund_id, "fund": self.fund_name, "fund_kind": self.fund_kind,
                 "balance_fen": self.balance_fen, "reserved_fen": self.reserved_fen,
                 "reserved_for": [{"programme": n, "fen": f} for n, f in self.reserved_for],
-                "available_fen": self.available_fen}
+                "available_fen": self.available_fen, "goods_fen": self.goods_fen}
 
 
 @dataclass(frozen=True)
@@ -189,48 +191,22 @@ class Plan:
 
 # ---------- the fund ----------
 def fund_check(db: Database, fund_id: str, programme_id: str) -> FundCheck:
-    """The fund's balance now, less what donors directed to other programmes and they have not spent."""
+    """The fund's money now, less what is reserved for other purposes (another programme, a named
+    person, a village). A goods programme may also hand out the goods the fund holds; a cash
+    programme never counts goods as money."""
     fund = funds.get_fund(db, fund_id)
-    directed = db.query(
-        "SELECT p.id, p.name, sum(d.amount_fen) AS fen FROM donations d JOIN programmes p ON p.id = d.programme_id"
-        " WHERE d.programme_id IS NOT NULL AND d.fund_id = ? AND d.status = 'active' AND d.programme_id != ?"
-        " GROUP BY p.id ORDER BY p.name", (fund_id, programme_id))
-    reserved: list[tuple[str, int]] = []
-    if directed:
-        ids = [r["id"] for r in directed]
-        spent: dict[str, int] = {r[0]: int(r[1] or 0) for r in db.query(
-            "SELECT d.programme_id, sum(b.amount_fen) FROM distributions d"
-            " JOIN disbursements b ON b.distribution_id = d.id"
-            f" WHERE d.fund_id = ? AND d.status = 'confirmed' AND d.origin = 'desk' AND b.status IN {_MONEY_SQL}"
-            f" AND d.programme_id IN ({', '.join('?' for _ in ids)}) GROUP BY d.programme_id",
-            (fund_id, *ids))}
-        for r in directed:
-            left = int(r["fen"]) - spent.get(r["id"], 0)
-            if left > 0:
-                reserved.append((r["name"], left))
-    # Money given for one named person may only be spent on that person.
-    for name, fen in db.query(
-            "SELECT r.name, sum(d.amount_fen) - coalesce((SELECT sum(b.amount_fen) FROM disbursements b"
-            " JOIN distributions x ON x.id = b.distribution_id WHERE b.recipient_id = d.recipient_id"
-            f" AND x.fund_id = d.fund_id AND x.status = 'confirmed' AND b.status IN {_MONEY_SQL}), 0)"
-            " FROM donations d JOIN recipients r ON r.id = d.recipient_id"
-            " WHERE d.recipient_id IS NOT NULL AND d.fund_id = ? AND d.status = 'active'"
-            " GROUP BY d.recipient_id ORDER BY r.name", (fund_id,)):
-        if fen and fen > 0:
-            reserved.append((f"定向给{name}", int(fen)))
-    # Goods are not cash: their value may only go out as goods.
-    if get_programme(db, programme_id).kind == "cash":
-        goods_in = int(db.scalar("SELECT coalesce(sum(amount_fen), 0) FROM donations WHERE fund_id = ?"
-                                 " AND status = 'active' AND kind = 'goods'", (fund_id,)))
-        goods_out = int(db.scalar(
-            "SELECT coalesce(sum(b.amount_fen), 0) FROM distributions x JOIN programmes p ON p.id = x.programme_id"
-            " JOIN disbursements b ON b.distribution_id = x.id WHERE x.fund_id = ? AND x.status = 'confirmed'"
-            f" AND x.origin = 'desk' AND p.kind = 'goods' AND b.status IN {_MONEY_SQL}", (fund_id,)))
-        if goods_in - goods_out > 0:
-            reserved.append(("物资捐赠（不是现金）", goods_in - goods_out))
+    usable = set(programme_matches(programme_id))
+    reserved = tuple(sorted(((journal.reserve_name(db, k), v) for k, v in journal.reserves(db, fund_id).items()
+                             if k not in usable and v > 0), key=lambda kv: kv[0]))
     held = sum(f for _, f in reserved)
-    return FundCheck(fund.id, fund.name, fund.kind, fund.balance_fen, held, tuple(reserved),
-                     fund.balance_fen - held)
+    goods = max(0, fund.goods_fen) if get_programme(db, programme_id).kind == "goods" else 0
+    return FundCheck(fund.id, fund.name, fund.kind, fund.balance_fen, held, reserved,
+                     fund.balance_fen - held + goods, goods)
+
+
+def programme_matches(programme_id: str) -> list[str]:
+    """The reserves a programme's aid may draw on before free money: its own, then a directed fund's."""
+    return [journal.programme_key(programme_id), "fund"]
 
 
 def problems_for(prog: Programme, people: int, total_fen: int, fund: FundCheck,
@@ -242,20 +218,24 @@ def problems_for(prog: Programme, people: int, total_fen: int, fund: FundCheck,
     if people == 0:
         out.append(Problem("empty", "名单上没有人，无法确认发放"))
     need = format_fen(total_fen)
-    if total_fen > fund.balance_fen:
-        short = total_fen - fund.balance_fen
+    if total_fen > fund.balance_fen + fund.goods_fen:
+        short = total_fen - fund.balance_fen - fund.goods_fen
+        has = f"余额 ¥{format_fen(fund.balance_fen)}" + (
+            f"（另有可发物资折价 ¥{format_fen(fund.goods_fen)}）" if fund.goods_fen else "")
         out.append(Problem(
             "overdraw",
-            f"基金“{fund.fund_name}”余额 ¥{format_fen(fund.balance_fen)}，本次发放 {people} 人共需 ¥{need}，"
+            f"基金“{fund.fund_name}”{has}，本次发放 {people} 人共需 ¥{need}，"
             f"还差 ¥{format_fen(short)}。基金不能透支：请减少人数，或选择按优先顺序控制在预算内。",
             {"fund": fund.fund_name, "balance_fen": fund.balance_fen, "needed_fen": total_fen,
              "short_fen": short}))
     elif total_fen > fund.available_fen:
-        names = "、".join(f"“{n}”¥{format_fen(f)}" for n, f in fund.reserved_for)
+        top = sorted(fund.reserved_for, key=lambda nf: -nf[1])
+        names = "、".join(f"“{n}”¥{format_fen(f)}" for n, f in top[:3]) + (
+            f" 等 {len(top)} 项" if len(top) > 3 else "")
         out.append(Problem(
             "directed",
             f"基金“{fund.fund_name}”余额 ¥{format_fen(fund.balance_fen)}，其中 ¥{format_fen(fund.reserved_fen)} "
-            f"是捐赠人定向给其他项目的（{names}），不能用于“{prog.name}”。本项目可用 "
+            f"是捐赠人定向用于其他用途的（{names}），不能用于“{prog.name}”。本项目可用 "
             f"¥{format_fen(max(0, fund.available_fen))}，本次需要 ¥{need}。",
             {"fund": fund.fund_name, "available_fen": fund.available_fen, "needed_fen": total_fen,
              "reserved_for": [n for n, _ in fund.reserved_for]}))

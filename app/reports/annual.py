@@ -1,8 +1,9 @@
 """年度报表: a year month by month — money in and aid out — and who it went through.
 
 The first sheet has one row per month (捐赠笔数, 现金, 物资折价, 收入合计, 其中定向,
-救助人次, 救助支出, 收支差额) and a 合计 row; further sheets give each fund's
-income, and aid by fund, programme, category and village, one column per month
+救助人次, 救助支出, 其他支出, 收支差额) and a 合计 row; further sheets give each fund's
+income, aid by fund, programme, category and village, other spending by purpose and
+transfers by fund, one column per month
 and 全年 at the right; a sheet 图表 draws money in and out by month, by fund and
 by category from those tables. Every sheet's 合计 equals the ledgers' for the year.
 """
@@ -31,6 +32,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("其中定向（元）", "money", total=True),
     Column("救助人次", "int", total=True),
     Column("救助支出（元）", "money", total=True),
+    Column("其他支出（元）", "money", total=True),
     Column("收支差额（元）", "money", total=True),
 )
 _IN, _OUT = 4, 7  # columns charted by month
@@ -42,7 +44,7 @@ def year_period(year: int) -> Period:
 
 def _month_rows(rows: list[figures.MonthRow]) -> list[list[Any]]:
     return [[r.bucket.label, r.donations, r.cash_fen, r.goods_fen, r.received_fen, r.directed_fen,
-             r.aid_lines, r.aid_fen, r.received_fen - r.aid_fen] for r in rows]
+             r.aid_lines, r.aid_fen, r.other_out_fen, r.received_fen - r.aid_fen - r.other_out_fen] for r in rows]
 
 
 def _pivot_table(name: str, first: str, buckets: Sequence[figures.Bucket], rows: list[figures.PivotRow],
@@ -64,6 +66,8 @@ def build(db: Database, year: int) -> tuple[list[figures.MonthRow], list[Table]]
         _pivot_table("项目支出", "救助项目", bs, figures.aid_by_programme(db, period), "救助人次"),
         _pivot_table("类别支出", "人员类别", bs, figures.aid_by_category(db, period), "救助人次"),
         _pivot_table("村支出", "村（社区）", bs, figures.aid_by_village(db, period), "救助人次"),
+        _pivot_table("其他支出", "用途", bs, figures.spending_by_purpose(db, period), "笔数"),
+        _pivot_table("基金调拨", "基金", bs, figures.transfers_by_fund(db, period), "笔数"),
     ]
     return months, tables
 
@@ -88,6 +92,9 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
                      "“其中定向”是指定了项目或受助人的捐赠。"),
         ("支出口径", "只计已确认发放批次中持有款项的明细（待领取、已签领、已转账、代领），按发放日期归月；"
                      "已冲销、未领取的不计。与同期发放台账的合计相同。"),
+        ("其他支出", "不经发放批次的钱款支出：采购、拨给单位、管理费用（按用途），以及直接拨付给个人的定向拨付；"
+                     "按支出日期归月，已冲销的不计。收支差额 = 捐赠收入 − 救助支出 − 其他支出。"),
+        ("基金调拨", "基金之间按会议决定的调拨：调入为正、调出为负，全站合计为 0，不影响收支差额。"),
         ("分表", "基金收入、基金支出、项目支出、类别支出、村支出：每行一个基金（项目、类别、村），"
                  "每月一列，右边是全年合计和笔数（人次）；每张表的合计等于第一张表的对应合计。"),
         ("人员类别", "一人有多个类别时，按发放时登记的第一个类别计，每人次只计一次，各类别相加等于总支出。"),
@@ -105,5 +112,6 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
         "received_fen": sum(m.received_fen for m in months),
         "aid_lines": sum(m.aid_lines for m in months),
         "aid_fen": sum(m.aid_fen for m in months),
+        "other_out_fen": sum(m.other_out_fen for m in months),
     }
     return written, summary

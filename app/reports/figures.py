@@ -45,6 +45,7 @@ class MonthRow:
     directed_fen: int
     aid_lines: int
     aid_fen: int
+    other_out_fen: int = 0  # direct payments to a person and spending (支出), from the fund journal
 
     @property
     def received_fen(self) -> int:
@@ -134,12 +135,44 @@ def by_month(db: Database, period: Period) -> list[MonthRow]:
         f"SELECT {_key_sql('x.distributed_on', bs)} AS k, count(*), COALESCE(sum(b.amount_fen), 0)"
         " FROM distributions x JOIN disbursements b ON b.distribution_id = x.id"
         f" WHERE x.status = 'confirmed' AND b.status IN {_MONEY_SQL}{where} GROUP BY k", params)}
+    where, params = _where(period, "on_date")
+    other = {r[0]: -int(r[1]) for r in db.query(
+        f"SELECT {_key_sql('on_date', bs)} AS k, COALESCE(sum(amount_fen), 0) FROM fund_journal"
+        " WHERE kind IN ('payment', 'payment_reversal', 'spending', 'spending_reversal')"
+        f"{where} GROUP BY k", params)}
     rows = []
     for b in bs:
         g = gifts.get(b.key, (0, 0, 0, 0))
         a = aid.get(b.key, (0, 0))
-        rows.append(MonthRow(b, int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(a[0]), int(a[1])))
+        rows.append(MonthRow(b, int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(a[0]), int(a[1]),
+                             other.get(b.key, 0)))
     return rows
+
+
+def spending_by_purpose(db: Database, period: Period) -> list[PivotRow]:
+    """Money out that is not a distribution day: spending by its purpose, direct payments as 定向拨付."""
+    bs = buckets(db, period)
+    if not bs:
+        return []
+    w1, p1 = _where(period, "spent_on")
+    w2, p2 = _where(period, "paid_on")
+    return _pivot(db, bs,
+                  f"SELECT purpose, {_key_sql('spent_on', bs)}, count(*), sum(amount_fen) FROM fund_spending"
+                  f" WHERE status = 'active'{w1} GROUP BY 1, 2"
+                  f" UNION ALL SELECT '定向拨付', {_key_sql('paid_on', bs)}, count(*), sum(amount_fen)"
+                  f" FROM fund_payments WHERE status = 'active'{w2} GROUP BY 1, 2", p1 + p2)
+
+
+def transfers_by_fund(db: Database, period: Period) -> list[PivotRow]:
+    """Each fund's transfers (调拨), in (+) and out (−), per bucket: the station's total is 0."""
+    bs = buckets(db, period)
+    if not bs:
+        return []
+    where, params = _where(period, "j.on_date")
+    return _pivot(db, bs,
+                  f"SELECT f.name, {_key_sql('j.on_date', bs)}, count(*), sum(j.amount_fen) FROM fund_journal j"
+                  " JOIN funds f ON f.id = j.fund_id WHERE j.kind IN ('transfer_in', 'transfer_out')"
+                  f"{where} GROUP BY 1, 2", params, _fund_order(db))
 
 
 def _pivot(db: Database, bs: list[Bucket], sql: str, params: list[Any],

@@ -1,10 +1,10 @@
 """基金收支表: per fund, the opening balance, money received, money paid out and the closing balance.
 
 For a period the opening balance is the fund's opening balance plus everything
-received and less everything paid out before the period starts; received counts
-valid (not voided) donations dated in the period, paid out counts the active
-(not reversed) money-out rows dated in it, exactly as the `fund_balances` view
-does for all time. Rows run 非定向, then 冠名基金, then 定向 funds, which a
+received and less everything paid out before the period starts, transfers included; received
+counts valid (not voided) donations dated in the period, paid out counts the active (not
+reversed) aid lines, direct payments and spending (支出) dated in it (the last two from the
+fund journal); transfers (调拨) in and out have their own columns. Rows run 非定向, then 冠名基金, then 定向 funds, which a
 column 类型 names; 其中定向捐赠 shows money given for a programme or a person or into a
 directed fund (`app.donations.donations.DIRECTED_SQL`). Donated goods count at their value; two columns
 say how much of the income, and of the balance, is goods rather than money.
@@ -31,6 +31,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("其中物资折价（元）", "money", total=True),
     Column("其中定向捐赠（元）", "money", total=True),
     Column("本期支出（元）", "money", total=True),
+    Column("其中其他支出（元）", "money", total=True),
+    Column("其中定向拨付（元）", "money", total=True),
+    Column("调入（元）", "money", total=True),
+    Column("调出（元）", "money", total=True),
     Column("期末余额（元）", "money", total=True),
     Column("余额中的物资折价（元）", "money", total=True),
     Column("捐赠笔数", "int", total=True),
@@ -62,7 +66,23 @@ SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
        (SELECT count(*) FROM donations d WHERE d.fund_id = f.id AND d.status = 'active'
                    AND d.donated_on >= :start AND d.donated_on < :stop) AS gifts,
        COALESCE((SELECT sum(o.amount_fen) FROM fund_outflows o WHERE o.fund_id = f.id AND o.status = 'active'
-                   AND o.paid_on >= :start AND o.paid_on < :stop), 0) AS paid
+                   AND o.paid_on >= :start AND o.paid_on < :stop), 0) AS paid,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
+                   AND j.kind IN ('spending', 'spending_reversal') AND j.on_date < :start), 0) AS spent_before,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
+                   AND j.kind IN ('payment', 'payment_reversal') AND j.on_date < :start), 0) AS paid_direct_before,
+       COALESCE((SELECT sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
+                   AND j.kind IN ('transfer_in', 'transfer_out') AND j.on_date < :start), 0) AS moved_before,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
+                   AND j.kind IN ('spending', 'spending_reversal') AND j.on_date >= :start
+                   AND j.on_date < :stop), 0) AS spent,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
+                   AND j.kind IN ('payment', 'payment_reversal') AND j.on_date >= :start
+                   AND j.on_date < :stop), 0) AS paid_direct,
+       COALESCE((SELECT sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.kind = 'transfer_in'
+                   AND j.on_date >= :start AND j.on_date < :stop), 0) AS moved_in,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.kind = 'transfer_out'
+                   AND j.on_date >= :start AND j.on_date < :stop), 0) AS moved_out
   FROM funds f
 """
 
@@ -73,14 +93,18 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
     stop = period.stop_text or "9999-12-31~"
     out = []
     for r in db.query(_SQL, {"start": start, "stop": stop}):
-        opening = r["opening_fen"] + r["received_before"] - r["paid_before"]
-        closing = opening + r["received"] - r["paid"]
+        opening = (r["opening_fen"] + r["received_before"] - r["paid_before"] - r["spent_before"]
+                   - r["paid_direct_before"] + r["moved_before"])
+        paid = r["paid"] + r["spent"] + r["paid_direct"]
+        closing = opening + r["received"] - paid + r["moved_in"] - r["moved_out"]
         out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "status": r["status"],
                     "opening_fen": opening, "received_fen": r["received"], "directed_fen": r["directed"],
                     "goods_fen": r["goods"],
                     # goods received and not yet handed out as goods, within what the fund holds
                     "goods_to_date_fen": max(0, min(r["goods_to_date"] - r["goods_out_to_date"], closing)),
-                    "paid_fen": r["paid"], "closing_fen": closing,
+                    "paid_fen": paid, "aid_fen": r["paid"], "spent_fen": r["spent"],
+                    "paid_direct_fen": r["paid_direct"], "transfer_in_fen": r["moved_in"],
+                    "transfer_out_fen": r["moved_out"], "closing_fen": closing,
                     "gifts": r["gifts"]})
     out.sort(key=lambda f: (_ORDER.get(f["kind"], 9), f["name"]))
     return out
@@ -89,7 +113,8 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
 def _rows(funds: list[dict[str, Any]]) -> Iterator[list[Any]]:
     for f in funds:
         yield [f["name"], KIND_NAMES.get(f["kind"], f["kind"]), f["opening_fen"], f["received_fen"],
-               f["goods_fen"], f["directed_fen"], f["paid_fen"], f["closing_fen"], f["goods_to_date_fen"], f["gifts"],
+               f["goods_fen"], f["directed_fen"], f["paid_fen"], f["spent_fen"], f["paid_direct_fen"],
+               f["transfer_in_fen"], f["transfer_out_fen"], f["closing_fen"], f["goods_to_date_fen"], f["gifts"],
                "已关闭" if f["status"] == "closed" else "使用中"]
 
 
@@ -100,8 +125,10 @@ def export_funds(db: Database, path: str | Path, period: Period | None = None, *
     funds = fund_rows(db, period)
     directed = [f for f in funds if f["kind"] == "directed"]
     notes = [
-        ("计算方法", "期末余额 = 期初余额 + 本期收入 − 本期支出。收入只计有效捐赠（已作废的不计）；"
-                     "支出只计未冲销的发放。期初余额 = 基金设立时的余额 + 期初之前的收入 − 期初之前的支出。"),
+        ("计算方法", "期末余额 = 期初余额 + 本期收入 − 本期支出 + 调入 − 调出。收入只计有效捐赠（已作废的不计）；"
+                     "支出是未冲销的救助发放、定向拨付和其他支出（采购、拨给单位、管理费用），"
+                     "“其中其他支出”“其中定向拨付”是其中两部分；调入、调出是基金之间按会议决定的调拨，"
+                     "全站合计相互抵消。期初余额 = 基金设立时的余额 + 期初之前的收入 − 支出 ± 调拨。"),
         ("定向资金", "定向基金排在最后（“类型”列为“定向”），只能用于指定用途："
                      f"{len(directed)} 个，期末余额合计 {sum(f['closing_fen'] for f in directed) / 100:,.2f} 元。"
                      "“其中定向捐赠”是本期指定了项目或受助人、或捐入定向基金的捐赠。"),

@@ -18,6 +18,7 @@ from typing import Any
 from app import audit, seals
 from app.db import SCHEMA_VERSION, Database
 from app.errors import DataError, InputError
+from app.funds import journal
 
 COUNTED = ("operators", "funds", "programmes", "donors", "donations", "goods_lines", "recipients",
            "households", "categories", "receipts", "distributions", "disbursements", "audit_log")
@@ -61,6 +62,7 @@ def run(db: Database, against: str | Path | dict[str, Any] | None = None) -> dic
     chain = guarded("核对审计日志", lambda: audit.verify(db))
     if chain is not None:
         errors.extend(chain.problems)
+    guarded("核对基金流水", lambda: errors.extend(journal.verify(db)))  # every fund recounted from its journal
     sealed = guarded("核对记录指纹", lambda: seal_problems(db))
     if sealed is not None:
         problems, checked = sealed
@@ -194,7 +196,8 @@ def seal_problems(db: Database) -> tuple[list[str], int | None]:
     for table in seals.TABLES:
         if table not in present:
             continue
-        specs = sorted({spec for (t, _), (_, spec, _) in newest.items() if t == table} or {seals.CURRENT_SPEC})
+        specs = sorted({spec for (t, _), (_, spec, _) in newest.items() if t == table}
+                       or {seals.spec_for(db.version)})
         seen: set[str] = set()
         for spec in specs:
             cols = seals.SPEC[spec][table]

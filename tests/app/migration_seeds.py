@@ -97,6 +97,21 @@ INSERT INTO recipients(id, name, sex, village, phone, search_text, created_at, c
 VALUES ('r-v6', '孙七', '女', '西河村', '13600000000', '孙七 sq sunqi', '{AT}', 'op-admin', '{AT}',
         'op-admin');
 """,
+    7: f"""
+INSERT INTO fund_spending(id, fund_id, amount_fen, spent_on, payee, purpose, voucher, approver, created_at,
+                          created_by)
+VALUES ('sp-1', 'f-general', 2000, '2025-04-01', '东风粮油店', '购买大米', '记-2025-001', '村主任王刚',
+        '{AT}', 'op-admin');
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, reserve, source, source_id, operator_id,
+                         created_at)
+VALUES ('j-sp-1', 'f-general', '2025-04-01', 'spending', -2000, '', 'spending', 'sp-1', 'op-admin', '{AT}');
+INSERT INTO fund_payments(id, fund_id, recipient_id, donation_id, amount_fen, paid_on, created_at, created_by)
+VALUES ('pay-1', 'f-school', 'r-child', 'g-child', 5000, '2025-04-02', '{AT}', 'op-admin');
+INSERT INTO fund_journal(id, fund_id, on_date, kind, amount_fen, reserve, source, source_id, operator_id,
+                         created_at)
+VALUES ('j-pay-1', 'f-school', '2025-04-02', 'payment', -5000, 'person:r-child', 'payment', 'pay-1', 'op-admin',
+        '{AT}');
+""",
     8: f"""
 INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, return_id, created_at, created_by)
 VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',

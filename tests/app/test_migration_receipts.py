@@ -8,7 +8,7 @@ from app.donations import donations, donors, receipts
 from app.ids import new_id
 from app.reports import receipt_report
 from app.safety import check
-from app.station import accounts, setup
+from app.station import accounts
 
 AT = "2026-01-01T09:00:00+08:00"
 
@@ -35,13 +35,24 @@ def _donation(db, donor_id, fund_id, on, fen, status="active", kind="cash"):
     return did
 
 
+def _set_up_v1(db: Database) -> None:
+    """The station and its general fund as the version-1 program wrote them (today's services
+    write the fund journal of step 7)."""
+    at = "2025-12-01T09:00:00+08:00"
+    with db.transaction() as c:
+        c.execute("INSERT INTO station VALUES (1, 'ST01', '东风村慈善工作站', '东风镇', '东风村慈善工作站', ?, ?)",
+                  (at, at))
+        c.execute("INSERT INTO funds(id, name, kind, is_default, created_at, created_by, updated_at, updated_by)"
+                  " VALUES (?, '慈善基金（非定向）', 'general', 1, ?, 'system', ?, 'system')", (new_id(), at, at))
+
+
 @pytest.fixture
 def v1_with_donations(tmp_path):
     """A station that has used the version-1 program: donations without receipts."""
     p = tmp_path / "old.db"
     db = Database.open(p, create=True, migrate=False)
     db.migrate(target=1)
-    setup.set_up(db, accounts.SYSTEM, "ST01", "东风村慈善工作站", "东风镇")
+    _set_up_v1(db)
     donor = donors.create_donor(db, accounts.SYSTEM, "person", "张三明")
     fund = db.scalar("SELECT id FROM funds WHERE is_default = 1")
     ids = {

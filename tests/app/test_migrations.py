@@ -9,7 +9,7 @@ import pytest
 from migration_seeds import SEEDS  # tests/app is on sys.path
 
 from app.db import SCHEMA_VERSION, Database
-from app.funds import funds
+from app.funds import funds, journal
 from app.migrations import MIGRATIONS
 from app.reports import receipt_report
 from app.safety import check
@@ -23,6 +23,7 @@ FROZEN = {
     4: "9ec80e24bf8503d5db88421fc27e54d89c8fa5d325817df716685c180b8e8354",
     5: "376270750637f0820143dca759a9355ea389a02e4e89c621d9a1a74ff1ac8a17",
     6: "76479360ae5cf52d5c0da5f253b7ca6947b5341d1e05e6b247ad757f94de2348",
+    7: "4cd252ff61923fec2256c52af37d05d4de92f0e7c84bb42d49c75a3d9aeb3751",
     8: "73ad715b875ce7c778d8092bea1d8a4e82b508ce64ad339384b8a601c4956179",
 }
 
@@ -45,7 +46,7 @@ def test_every_step_has_a_seed():
 def _build(path, upto: int) -> Database:
     """A database that lived through versions 1..`upto`, with each version's data added in turn."""
     db = Database.open(path, create=True, migrate=False)
-    for version in [v for v, _, _ in MIGRATIONS if v <= upto]:  # numbers may skip (merged branches)
+    for version in [v for v, _, _ in MIGRATIONS if v <= upto]:
         db.migrate(target=version)
         with db.transaction() as c:
             for statement in _statements(SEEDS[version]):
@@ -101,11 +102,37 @@ def test_data_of_every_version_survives_every_later_step(tmp_path, start):
     report = check.run(db)
     assert report["ok"], report["errors"]
 
-    # The newest services read the old data: the general fund holds its opening balance, the cash
-    # and the goods given to it, less the aid that was not reversed.
+    # The newest services read the old data: the general fund holds its opening balance and the
+    # money given to it, less the aid that was not reversed; the rice is goods, not money (step 7).
     general = next(f for f in funds.list_funds(db) if f.is_default)
     aid = 10000 + (20000 if start >= 3 else 0)
-    assert general.balance_fen == 50000 + 30000 + 60000 + (12345 if start >= 2 else 0) - aid
+    spent = 2000 if start >= 7 else 0
+    assert general.balance_fen == 50000 + 30000 + (12345 if start >= 2 else 0) - aid - spent
+    assert general.goods_fen == 60000 and general.reserved_fen == 0
+    assert journal.verify(db) == []
     year = receipt_report.build(db, 2025)
     assert year.summary()["complete"], year.summary()
+    db.close()
+
+
+def test_history_moves_into_the_fund_journal(tmp_path):
+    """Step 7 on a station with history: openings, gifts, a void, aid and its reversal all become
+    journal rows, and the kept totals are what the old balance view said, goods apart."""
+    path = tmp_path / "v5.db"
+    db = _build(path, 5)
+    old = {r[0]: r[1] for r in db.tuples("SELECT fund_id, balance_fen FROM fund_balances")}
+    db.close()
+    db = Database.open(path)
+    kinds = {(r[0], r[1]): r[2] for r in db.tuples(
+        "SELECT source_id, kind, amount_fen FROM fund_journal WHERE fund_id = 'f-general'")}
+    assert kinds[("f-general", "opening")] == 50000
+    assert kinds[("g-void", "gift")] == 999 and kinds[("g-void", "gift_void")] == -999
+    assert kinds[("ln-2", "aid")] == -5000 and kinds[("ln-2", "aid_reversal")] == 5000
+    general = funds.get_fund(db, "f-general")
+    assert general.balance_fen + general.goods_fen == old["f-general"]  # the old view counted goods as money
+    school = funds.get_fund(db, "f-school")
+    assert (school.balance_fen, school.reserved_fen) == (old["f-school"], 20000)
+    assert journal.reserves(db, "f-school") == {"person:r-child": 20000}
+    ledger = journal.ledger(db, "f-general")
+    assert ledger[0]["kind"] == "opening" and ledger[-1]["balance_fen"] == general.balance_fen
     db.close()

@@ -263,7 +263,9 @@ class DonationList(QWidget):
         self.totals_label.setText(text)
 
     def _show_balances(self) -> None:
-        parts = [f"{html.escape(f.name)} <b>¥{format_fen(f.balance_fen)}</b>" for f in funds.list_funds(self.db)]
+        parts = [f"{html.escape(f.name)} <b>¥{format_fen(f.balance_fen)}</b>"
+                 + (self.tr("（另有物资折价 ¥%s）") % format_fen(f.goods_fen) if f.goods_fen else "")
+                 for f in funds.list_funds(self.db)]
         self.balances.setText(self.tr("基金余额：") + "；".join(parts))
 
     # ---------- the selected donation ----------

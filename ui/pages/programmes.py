@@ -409,7 +409,7 @@ class ProgrammesPage(QWidget):
             plan.programme.name, plan.on.isoformat(), plan.people, format_fen(plan.total_fen))]
         fund = self.tr("基金“%s”现有 ¥%s") % (f.fund_name, format_fen(f.balance_fen))
         if f.reserved_fen:
-            fund += self.tr("（其中 ¥%s 定向给其他项目）") % format_fen(f.reserved_fen)
+            fund += self.tr("（其中 ¥%s 定向用于其他用途）") % format_fen(f.reserved_fen)
         parts.append(fund)
         if plan.budget_fen is not None:
             parts.append(self.tr("预算 ¥%s，已发 ¥%s") % (format_fen(plan.budget_fen), format_fen(plan.budget_spent_fen)))

@@ -10,7 +10,7 @@ from app.recipients import search as recipient_search
 from app.recipients.recipients import RecipientInput
 from app.recipients.search import Filters, Sort, search_ids
 from app.rules.idcard import age_on, check_char
-from app.station import accounts, setup
+from app.station import accounts
 
 ON = dt.date(2024, 5, 10)
 
@@ -185,8 +185,8 @@ def test_programme_received_filter(db, people, admin):
 def test_programme_filter_ignored_without_disbursements(tmp_path):
     d = Database.open(tmp_path / "old.db", create=True, migrate=False)
     d.migrate(target=2)  # the shape before the programmes work: no disbursements table
-
-    setup.set_up(d, accounts.SYSTEM, "ST01", "东风村慈善工作站")
+    with d.transaction() as c:  # as that version wrote it (today's funds need the fund journal, step 7)
+        c.execute("INSERT INTO station VALUES (1, 'ST01', '东风村慈善工作站', '', '', '2025-01-01', '2025-01-01')")
     recipients.add_recipient(d, accounts.SYSTEM, RecipientInput(name="王秀英"))
     assert not recipient_search.supports_programme_filter(d)
     assert len(search_ids(d, "", Filters(programme_id="p1"))) == 1
@@ -304,12 +304,12 @@ def test_handles_keep_the_sort_order_of_a_plain_query(db, admin):
 
 
 def test_migration_v4_indexes_an_existing_register(tmp_path):
-    from app import demo
-
     d = Database.open(tmp_path / "v3.db", create=True, migrate=False)
     d.migrate(target=3)
-    setup.set_up(d, accounts.SYSTEM, "ST01", "东风村慈善工作站")
-    demo.generate(d, accounts.SYSTEM, 200, 0, seed=4)
+    with d.transaction() as c:  # as that version wrote it (today's funds need the fund journal, step 7)
+        c.execute("INSERT INTO station VALUES (1, 'ST01', '东风村慈善工作站', '', '', '2025-01-01', '2025-01-01')")
+    for i, name in enumerate(["王秀英", "吴明", "魏小红", "张伟", "李四", "汪洋", "王五", "赵六"] * 25):
+        recipients.add_recipient(d, accounts.SYSTEM, RecipientInput(name=name, village=f"{i % 4}组"))
     before = search_ids(d, "w", Filters(status=None))
     d.close()
     d = Database.open(tmp_path / "v3.db")  # migrates to the newest shape

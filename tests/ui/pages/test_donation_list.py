@@ -77,7 +77,9 @@ def test_filters_and_totals(qtbot, db, admin, page):
     lst.date_from.setDate(today)
     lst.date_to.setDate(today)
     assert lst.model.rowCount() == 2
-    assert "慈善基金（非定向）" in lst.balances.text() and "1,800.00" in lst.balances.text()
+    # money and goods apart (issue 17): ¥1,500.00 of money, the rice as goods value
+    assert "慈善基金（非定向）" in lst.balances.text() and "¥1,500.00" in lst.balances.text()
+    assert "另有物资折价 ¥300.00" in lst.balances.text()
 
 
 def select_first(qtbot, lst, name):
@@ -112,7 +114,8 @@ def test_volunteer_cannot_void_admin_voids_with_reason(qtbot, db, admin, volunte
     assert lst.model.rowCount() == 1  # only the goods gift is still valid
     assert "已作废" in lst.message.text() or "作废" in lst.message.text()
     total = sum(f.received_fen for f in funds.list_funds(db))
-    assert total == 300_00  # the rice
+    goods = sum(f.goods_fen for f in funds.list_funds(db))
+    assert (total, goods) == (0, 300_00)  # the cash is gone; the rice is goods, not money (issue 17)
 
 
 def test_replace_receipt_only(qtbot, db, admin, page):
