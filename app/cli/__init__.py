@@ -47,6 +47,7 @@ class Context:
         self._db: Any = None
         self._actor: Any = None
         self._lock: Any = None
+        self.finished = False  # the command ran to its end (a refusal or an error leaves it False)
 
     def open(self, *, create: bool = False) -> Any:
         """The database, checked and locked for writing (app.safety.opening) unless read-only."""
@@ -89,6 +90,10 @@ class Context:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+            if self._lock is not None and self.finished:
+                from app.safety import health
+
+                health.remember_sound(self.db_path)
         if self._lock is not None:
             self._lock.release()
 
@@ -139,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = Context(args.db or default_db_path(), args.operator, bool(args.json), command=args.command,
                       read_only=read_only, clock_ok=args.clock_ok)
         result = args.func(ctx, args)
+        ctx.finished = True
         code = int(result.pop("_exit", 0))
         if ctx.as_json:
             _emit(result)

@@ -85,6 +85,9 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
         clear_damage_mark(ctx.db_path)
     else:
         mark_damaged(ctx.db_path, "\n".join(report["errors"]))
+        from app.safety import health
+
+        health.forget_sound(ctx.db_path)  # the next writing command reads every page again
         report["_exit"] = EXIT_DAMAGED
     return report
 

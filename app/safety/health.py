@@ -3,6 +3,7 @@ and is the audit chain's head readable? Done read-only: a damaged file is never 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,46 @@ class Health:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "reason": self.reason, "problems": self.problems}
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".checked")
+
+
+def _stamp(path: Path) -> list[list[int] | None]:
+    """Size and modification time of the file and its write-ahead log: what an edit changes."""
+    out: list[list[int] | None] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+            out.append([st.st_size, st.st_mtime_ns])
+        except OSError:
+            out.append(None)
+    return out
+
+
+def remember_sound(path: str | Path) -> None:
+    """After a command that held the write lock ended normally: the file is exactly as this program
+    left it, so the next command need not read every page again (`known_sound`)."""
+    p = Path(path)
+    try:
+        _stamp_path(p).write_text(json.dumps(_stamp(p)), encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the next command checks the whole file, as without the note
+
+
+def forget_sound(path: str | Path) -> None:
+    _stamp_path(Path(path)).unlink(missing_ok=True)
+
+
+def known_sound(path: str | Path) -> bool:
+    """True when the file is unchanged since a command of ours ended normally with it: nothing
+    (another tool, a failing disk rewriting it) has touched it since. Anything else is checked."""
+    p = Path(path)
+    try:
+        return bool(json.loads(_stamp_path(p).read_text(encoding="utf-8")) == _stamp(p))
+    except (OSError, ValueError):
+        return False
 
 
 def quick_check(path: str | Path) -> Health:
