@@ -148,11 +148,14 @@ class GoodsPage(QWidget):
                             format_quantity(s.free_milli)] for s in self.stock_lines], 2)
         self.stock.blockSignals(False)
         keys = [(s.item, s.unit) for s in self.stock_lines]
-        when = self.tr("截至 %s") % on.isoformat() if on else self.tr("现在")
+        when = self.tr("截至 %s，") % on.isoformat() if on else self.tr("现在")
         held = sum(1 for s in self.stock_lines if s.allocated_milli)
-        self.summary.setText(self.tr("%s库里有 %d 种物资；其中 %d 种有一部分已分配给确认的发放、还没领走（“已分配”），"
-                                     "只有“可用”的部分可以另外发放或报损。") % (when, len(keys), held) if keys
-                             else self.tr("库里还没有物资：捐赠的物资登记后自动入库，采购的物资用 goods in 入库。"))
+        text = self.tr("%s库里有 %d 种物资。") % (when, len(keys))
+        if held:
+            text += self.tr("其中 %d 种有一部分已分配给确认的发放、还没领走（“已分配”），只有“可用”的部分可以另外发放或报损。"
+                            ) % held
+        self.summary.setText(text if keys else self.tr(
+            "库里还没有物资：捐赠的物资登记后自动入库，采购的物资用 goods in 入库。"))
         known = store.known(self.db)
         self.hand_out.load_items(known, keep)
         self.count.load_items(known, keep)
