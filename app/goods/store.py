@@ -335,6 +335,10 @@ def sync_line(c: Any, db: Database, line_id: str, operator_id: str) -> None:
         "SELECT item, unit, sum(quantity_milli) FROM goods_movements WHERE source = 'disbursement' AND source_id = ?"
         " GROUP BY item, unit", (line_id,))}
     on = min(row["distributed_on"], dt.date.today().isoformat())
+    # A line no longer pending holds no allocation: what it takes now must be free (a line marked
+    # not collected and then collected after all takes goods that may have gone elsewhere since).
+    require_free(db, {k: have.get(k, 0) - q for k, q in want.items() if q < have.get(k, 0)},
+                 f"发给{row['name']}")
     for key in sorted(set(want) | set(have)):
         diff = want.get(key, 0) - have.get(key, 0)
         if diff:

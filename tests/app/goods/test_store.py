@@ -155,3 +155,21 @@ def test_a_partial_count_touches_only_the_items_counted(db, admin):
     assert (m.quantity_milli, m.counted_milli) == (-2000, 38000)
     assert qty(db, "米", "袋").quantity_milli == 38000 and qty(db, "油", "桶").quantity_milli == 10000
     assert qty(db, "米", "袋", ON - dt.timedelta(days=1)).quantity_milli == 0
+
+
+def test_a_line_collected_after_all_needs_the_goods_to_be_free(db, admin):
+    gift(db, admin, GoodsLine("米", "20", "袋"))
+    general = funds.default_fund(db)
+    add_people(db, admin, [Person(n, born(70, ON), ["低保户"]) for n in ("甲一", "乙二")])
+    prog = programmes.create_programme(db, admin, ProgrammeInput("春节米", general.id, kind="goods", goods="米 10 袋"))
+    d, _ = distributions.distribute(db, admin, prog.id, ON)
+    first, second = [r[0] for r in db.tuples("SELECT id FROM disbursements WHERE distribution_id = ?"
+                                              " ORDER BY line_no", (d.id,))]
+    distributions.mark_line(db, admin, first, "not_collected")
+    store.hand_out(db, admin, "米", "袋", 10_000, to="慈善超市货架", on=ON)  # the freed rice went elsewhere
+    with pytest.raises(Conflict) as e:
+        distributions.mark_line(db, admin, first, "signed")
+    assert "可用的只有 0" in e.value.message
+    assert distributions.get_line(db, first).status == "not_collected"
+    distributions.mark_line(db, admin, second, "signed")  # its rice was set aside for it
+    assert qty(db, "米", "袋").quantity_milli == 0
