@@ -745,6 +745,88 @@ CREATE TRIGGER recipient_flags_no_delete BEFORE DELETE ON recipient_flags
 BEGIN SELECT RAISE(ABORT, 'flags are replaced, never deleted'); END;
 """
 
+V11 = """
+-- The goods store (物资库): stock is the sum of movements, never a number overwritten. One row per
+-- movement of one item in one unit; `quantity_milli` is signed (in +, out -) in thousandths of the
+-- unit, so sums are exact integers. A count (盘点) is a row of its own: the quantity found
+-- (`counted_milli`) and the difference it makes (`quantity_milli`), with a reason.
+CREATE TABLE goods_movements (
+    id             TEXT PRIMARY KEY,
+    item           TEXT NOT NULL CHECK (item != ''),
+    unit           TEXT NOT NULL DEFAULT '',
+    on_date        TEXT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('gift', 'gift_void', 'purchase', 'handout', 'distribution',
+                                                 'distribution_return', 'writeoff', 'count')),
+    quantity_milli INTEGER NOT NULL,
+    counted_milli  INTEGER CHECK (counted_milli IS NULL OR counted_milli >= 0),
+    value_fen      INTEGER CHECK (value_fen IS NULL OR value_fen >= 0),
+    source         TEXT NOT NULL DEFAULT '',
+    source_id      TEXT NOT NULL DEFAULT '',
+    recipient_id   TEXT REFERENCES recipients(id),
+    recipient_name TEXT NOT NULL DEFAULT '',
+    reason         TEXT NOT NULL DEFAULT '',
+    voucher        TEXT NOT NULL DEFAULT '',
+    operator_id    TEXT NOT NULL REFERENCES operators(id),
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX goods_movements_item ON goods_movements(item, unit, on_date, quantity_milli);
+CREATE INDEX goods_movements_date ON goods_movements(on_date);
+CREATE INDEX goods_movements_source ON goods_movements(source, source_id);
+CREATE TRIGGER goods_movements_no_update BEFORE UPDATE ON goods_movements
+BEGIN SELECT RAISE(ABORT, 'goods movements are never changed: record a new one'); END;
+CREATE TRIGGER goods_movements_no_delete BEFORE DELETE ON goods_movements
+BEGIN SELECT RAISE(ABORT, 'goods movements are never deleted'); END;
+
+-- Goods lines of gifts come into the store as they are saved, and go out again when the gift is
+-- voided, here, so no path that saves a gift (the desk, an import, the demo) can forget them.
+-- A line's quantity is decimal text: whole part and up to three decimals become thousandths.
+CREATE TRIGGER goods_lines_store_in AFTER INSERT ON goods_lines
+BEGIN
+    INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id,
+                                operator_id, created_at)
+    SELECT 'gl-' || NEW.id, trim(NEW.item), trim(NEW.unit), d.donated_on, 'gift',
+           CASE WHEN instr(NEW.quantity, '.') = 0 THEN CAST(NEW.quantity AS INTEGER) * 1000
+                ELSE CAST(substr(NEW.quantity, 1, instr(NEW.quantity, '.') - 1) AS INTEGER) * 1000
+                     + CAST(substr(substr(NEW.quantity, instr(NEW.quantity, '.') + 1) || '000', 1, 3) AS INTEGER)
+           END,
+           NEW.value_fen, 'goods_line', NEW.id, d.created_by, d.created_at
+    FROM donations d WHERE d.id = NEW.donation_id AND d.status = 'active';
+END;
+CREATE TRIGGER donations_store_void AFTER UPDATE OF status ON donations
+WHEN OLD.status = 'active' AND NEW.status = 'voided'
+BEGIN
+    INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id,
+                                reason, operator_id, created_at)
+    SELECT 'void-' || m.id, m.item, m.unit, substr(COALESCE(NEW.voided_at, NEW.updated_at), 1, 10), 'gift_void',
+           -m.quantity_milli, m.value_fen, 'goods_line', m.source_id, NEW.void_reason,
+           COALESCE(NEW.voided_by, NEW.updated_by), COALESCE(NEW.voided_at, NEW.updated_at)
+    FROM goods_lines g JOIN goods_movements m ON m.source = 'goods_line' AND m.source_id = g.id AND m.kind = 'gift'
+    WHERE g.donation_id = NEW.id;
+END;
+
+-- The goods lines of past gifts become goods-in movements now (and out again for voided gifts).
+INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id,
+                            operator_id, created_at)
+SELECT 'gl-' || g.id, trim(g.item), trim(g.unit), d.donated_on, 'gift',
+       CASE WHEN instr(g.quantity, '.') = 0 THEN CAST(g.quantity AS INTEGER) * 1000
+            ELSE CAST(substr(g.quantity, 1, instr(g.quantity, '.') - 1) AS INTEGER) * 1000
+                 + CAST(substr(substr(g.quantity, instr(g.quantity, '.') + 1) || '000', 1, 3) AS INTEGER)
+       END,
+       g.value_fen, 'goods_line', g.id, d.created_by, d.created_at
+FROM goods_lines g JOIN donations d ON d.id = g.donation_id WHERE trim(g.item) != ''
+ORDER BY d.donated_on, g.id;
+INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id,
+                            reason, operator_id, created_at)
+SELECT 'void-' || m.id, m.item, m.unit, substr(COALESCE(d.voided_at, d.updated_at), 1, 10), 'gift_void',
+       -m.quantity_milli, m.value_fen, 'goods_line', m.source_id, d.void_reason,
+       COALESCE(d.voided_by, d.updated_by), COALESCE(d.voided_at, d.updated_at)
+FROM goods_movements m JOIN goods_lines g ON g.id = m.source_id JOIN donations d ON d.id = g.donation_id
+WHERE m.kind = 'gift' AND d.status = 'voided';
+
+-- The movements are sealed as they are (app/seals.py, spec 11) by one audit entry at the end of this step.
+INSERT OR IGNORE INTO temp.seal_touched(table_name, record_id) SELECT 'goods_movements', id FROM goods_movements;
+"""
+
 #: (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "foundation: station, operators, audit log, funds, donors, donations, recipients", V1),
@@ -755,4 +837,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
     (7, "fund journal: every movement of money, kept totals, reserves, payments, spending, transfers", V7),
     (8, "township: a station identity that never changes, flags from the township's return files", V8),
+    (11, "goods store: stock as movements in and out, counts; past goods lines come in", V11),
 ]

@@ -86,6 +86,13 @@ SPEC[7] = {
     "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
                        "created_at", "created_by"),
 }
+# Step 11 (the goods store): each movement of goods in or out.
+SPEC[11] = {
+    **SPEC[7],
+    "goods_movements": ("id", "item", "unit", "on_date", "kind", "quantity_milli", "counted_milli", "value_fen",
+                        "source", "source_id", "recipient_id", "recipient_name", "reason", "voucher",
+                        "operator_id", "created_at"),
+}
 CURRENT_SPEC = max(SPEC)
 #: Every table some spec protects, in a fixed order.
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(t for spec in SPEC.values() for t in spec))
@@ -96,7 +103,7 @@ TABLE_NAMES = {
     "distributions": "发放批次", "distribution_adjustments": "发放名单调整", "fund_outflows": "基金支出",
     "funds": "基金", "recipients": "受助对象", "households": "家庭户", "donors": "捐赠人",
     "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
-    "fund_spending": "支出", "fund_transfers": "基金调拨",
+    "fund_spending": "支出", "fund_transfers": "基金调拨", "goods_movements": "物资出入库",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \

@@ -23,6 +23,7 @@ from app import audit
 from app.db import Database, now_iso
 from app.errors import Conflict, InputError, NotFound
 from app.funds import journal
+from app.goods import store
 from app.ids import new_id
 from app.programmes import eligibility
 from app.programmes.eligibility import (
@@ -365,6 +366,7 @@ def confirm(db: Database, actor: Operator, distribution_id: str, *, expected_peo
         prog = p.programme
         at = now_iso()
         goods = _goods(prog.kind, prog.goods)
+        store.require_free(db, store.pack_needs(db, goods, p.people), f"“{prog.name}”发放 {p.people} 人")
         rows, outflows = [], []
         held = journal.Held.of(db, prog.fund_id)  # read once; the lines draw on it in turn
         for n, cand in enumerate(p.included, start=1):
@@ -487,6 +489,7 @@ def mark_line(db: Database, actor: Operator, line_id: str, status: str, *, proxy
             _release_money(c, before, actor)
         c.execute("UPDATE disbursements SET status = ?, proxy_name = ?, proxy_note = ?, status_at = ?,"
                   " status_by = ? WHERE id = ?", (status, proxy_name, proxy_note, at, actor.id, line_id))
+        store.sync_line(c, db, line_id, actor.id)  # goods leave the store when handed out
         after = get_line(db, line_id)
         audit.record(c, actor, "mark", "disbursements", line_id,
                      {"status": before.status, "proxy_name": before.proxy_name, "proxy_note": before.proxy_note},
@@ -515,6 +518,7 @@ def reverse_line(db: Database, actor: Operator, line_id: str, reason: str) -> Li
         _release_money(c, before, actor)
         c.execute("UPDATE disbursements SET status = 'reversed', reversal_reason = ?, reversed_at = ?,"
                   " reversed_by = ? WHERE id = ?", (reason, at, actor.id, line_id))
+        store.sync_line(c, db, line_id, actor.id)
         after = get_line(db, line_id)
         audit.record(c, actor, "reverse", "disbursements", line_id, before.to_dict(), after.to_dict())
     return after
@@ -547,6 +551,7 @@ def add_line(db: Database, actor: Operator, distribution_id: str, recipient_id: 
                     if p.code != "closed"]
         if problems:
             raise problems[0].error()
+        store.require_free(db, store.pack_needs(db, _goods(prog.kind, prog.goods), 1), f"补发给{person.name}")
         n = int(c.execute("SELECT coalesce(max(line_no), 0) + 1 FROM disbursements WHERE distribution_id = ?",
                           (distribution_id,)).fetchone()[0])
         lid, at = new_id(), now_iso()

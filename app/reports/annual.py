@@ -19,7 +19,9 @@ from app.db import Database
 from app.errors import InputError
 from app.excel import Column, Report, Written, write_table
 from app.excel.writer import Chart, Table
-from app.reports import figures
+from app.goods import store
+from app.goods.quantities import as_decimal
+from app.reports import figures, goods_ledger
 from app.reports.period import Period, station_text
 
 TITLE = "年度收支报表"
@@ -68,8 +70,18 @@ def build(db: Database, year: int) -> tuple[list[figures.MonthRow], list[Table]]
         _pivot_table("村支出", "村（社区）", bs, figures.aid_by_village(db, period), "救助人次"),
         _pivot_table("其他支出", "用途", bs, figures.spending_by_purpose(db, period), "笔数"),
         _pivot_table("基金调拨", "基金", bs, figures.transfers_by_fund(db, period), "笔数"),
+        _goods_table(db, year),
     ]
     return months, tables
+
+
+def _goods_table(db: Database, year: int) -> Table:
+    """物资出入库: each item's stock at the start of the year, goods in and out, stock at its end
+    (quantities, not money: the goods ledger in one row per item)."""
+    lines = store.movements(db, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+    return Table("物资出入库", goods_ledger.SUMMARY_COLUMNS, [
+        [s["item"], s["unit"], as_decimal(s["opening_milli"]), as_decimal(s["in_milli"]), as_decimal(s["out_milli"]),
+         as_decimal(s["closing_milli"])] for s in goods_ledger.summary(lines)])
 
 
 def export_monthly(db: Database, path: str | Path, year: int, *,
@@ -99,6 +111,8 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
                  "每月一列，右边是全年合计和笔数（人次）；每张表的合计等于第一张表的对应合计。"),
         ("人员类别", "一人有多个类别时，按发放时登记的第一个类别计，每人次只计一次，各类别相加等于总支出。"),
         ("基金支出", "按发放批次所用的基金计（导入的历史发放记在项目的基金名下）。"),
+        ("物资出入库", "物资按数量计：年初结存、本年入库（捐赠、采购、盘盈）、出库（发放、报损、盘亏）和年末结存，"
+                      "与同期物资台账的结存汇总相同。"),
     )
     report = Report(title=f"{year}年{TITLE}", station=station_text(db), period=year_period(year).text,
                     sheet="每月收支", notes=notes)

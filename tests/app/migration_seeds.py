@@ -117,4 +117,12 @@ INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, retur
 VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',
         '{AT}', 'op-admin');
 """,
+    11: f"""
+INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id, voucher,
+                            operator_id, created_at)
+VALUES ('gm-oil', '食用油', '桶', '2025-04-01', 'purchase', 20000, 2000, 'spending', 'sp-1', '记-2025-001',
+        'op-admin', '{AT}');
+INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, recipient_name, operator_id, created_at)
+VALUES ('gm-oil-out', '食用油', '桶', '2025-04-02', 'handout', -2000, '东风小学', 'op-admin', '{AT}');
+""",
 }
