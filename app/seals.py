@@ -86,6 +86,17 @@ SPEC[7] = {
     "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
                        "created_at", "created_by"),
 }
+# Step 10: micro-wishes, their claims, and pledges.
+SPEC[10] = {
+    **SPEC[7],
+    "wishes": ("id", "recipient_id", "wish", "value_fen", "school", "story", "checked_by", "checked_on", "state",
+               "published_on", "claim_id", "donation_id", "payment_id", "fulfilled_on", "feedback",
+               "cancel_reason", "created_at", "created_by", "updated_at", "updated_by"),
+    "wish_claims": ("id", "wish_id", "donor_id", "claimed_on", "contact_by", "status", "withdraw_reason",
+                    "created_at", "created_by", "closed_at", "closed_by"),
+    "pledges": ("id", "donor_id", "amount_fen", "recipient_id", "household_id", "due_on", "note", "status",
+                "cancel_reason", "created_at", "created_by"),
+}
 CURRENT_SPEC = max(SPEC)
 #: Every table some spec protects, in a fixed order.
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(t for spec in SPEC.values() for t in spec))
@@ -96,7 +107,8 @@ TABLE_NAMES = {
     "distributions": "发放批次", "distribution_adjustments": "发放名单调整", "fund_outflows": "基金支出",
     "funds": "基金", "recipients": "受助对象", "households": "家庭户", "donors": "捐赠人",
     "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
-    "fund_spending": "支出", "fund_transfers": "基金调拨",
+    "fund_spending": "支出", "fund_transfers": "基金调拨", "wishes": "微心愿", "wish_claims": "心愿认领",
+    "pledges": "认捐",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \
