@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.paths import default_db_path
 
         read_only = args.command in READ_ONLY or bool(getattr(args, "dry_run", False)) \
-            or getattr(args, "fund_command", None) == "list"
+            or getattr(args, "fund_command", None) == "list" or bool(getattr(args, "reads_only", False))
         ctx = Context(args.db or default_db_path(), args.operator, bool(args.json), command=args.command,
                       read_only=read_only, clock_ok=args.clock_ok)
         result = args.func(ctx, args)

@@ -55,7 +55,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = wsub.add_parser("list", parents=[common], help="列出心愿；-o 写出可分享的待认领清单（PDF 或 Excel）")
     p.add_argument("--state", help="只列这一状态：pending/published/claimed/fulfilled/cancelled 或 待审核/已发布…")
     p.add_argument("-o", "--output", type=Path, help="待认领心愿清单（.pdf 或 .xlsx；姓名打码，无身份证号和住址）")
-    p.set_defaults(func=cmd_list, show=_show_list)
+    p.set_defaults(func=cmd_list, show=_show_list, reads_only=True)  # runs while the window is open
 
     pledge = sub.add_parser("pledge", help="认捐 / 结对：登记、列出")
     psub = pledge.add_subparsers(dest="pledge_command", metavar="SUBCOMMAND")
@@ -69,7 +69,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_pledge_add, show=lambda r: (
         f"已登记 {r['pledge']['donor']} 认捐 ¥{format_fen(r['pledge']['promised_fen'])}"))
     p = psub.add_parser("list", parents=[common], help="认捐：承诺、到账、拨付、逾期")
-    p.set_defaults(func=cmd_pledge_list, show=_show_pledges)
+    p.set_defaults(func=cmd_pledge_list, show=_show_pledges, reads_only=True)
 
 
 def _show_one(r: dict[str, Any]) -> str:
