@@ -91,6 +91,10 @@ def test_zhangjiakou_wishes_from_publishing_to_the_annual_report(station, capsys
         db.close()
     assert totals == {"wishes": 2, "money_fen": 12000, "goods_fen": 15000}
     assert totals["money_fen"] + totals["goods_fen"] == sum(w["value_fen"] for w in fulfilled)
+    code, ledger = call(capsys, path, "fund", "ledger", "慈善基金（非定向）")
+    assert [ln["what"] for ln in ledger["lines"] if ln["source"] == "wish"] == ["微心愿：李小红 一双运动鞋"]
+    code, checked = call(capsys, path, "check")
+    assert code == 0, checked  # seals of wishes, claims and the journal all hold
 
 
 def test_the_shareable_list_masks_names_and_holds_only_open_wishes(station, capsys, tmp_path):

@@ -9,7 +9,6 @@ import pytest
 from aid_population import Person, add_people, born
 
 from app.wishes import wishes
-from ui.pages.home import HomePage
 from ui.pages.wishes import LATE, WishesPage
 from ui.worker import wait_all
 
@@ -90,16 +89,22 @@ def test_the_shareable_list_and_a_pledge(page, db, admin, child, tmp_path, qtbot
 
 
 def test_home_page_reminders_are_links_to_their_pages(qtbot, db, admin, child):
+    from ui.main_window import MainWindow
+
     rid, _ = child
     w = wishes.add_wish(db, admin, rid, "一双鞋", 10000, today=TODAY - dt.timedelta(days=30))
     wishes.publish(db, admin, w.id, today=TODAY - dt.timedelta(days=20))
-    home = HomePage(db, "东风村")
-    qtbot.addWidget(home)
-    qtbot.waitUntil(lambda: home.reminders.job is None and home.chart_job is None, timeout=10000)
-    kinds = {r.kind: r for r in home.reminders.items}
-    assert "wish_open" in kinds
-    link = home.reminders.links[list(kinds).index("wish_open")]
-    with qtbot.waitSignal(home.reminders.go) as blocker:
-        link.linkActivated.emit("wishes")
-    assert blocker.args == ["wishes"] and "微心愿" not in link.text() and "心愿" in link.text()
+    win = MainWindow(db, admin)
+    qtbot.addWidget(win)
+    win.show()
+    box = win.home.reminders
+    qtbot.waitUntil(lambda: box.job is None and bool(box.items), timeout=10000)
+    kinds = [r.kind for r in box.items]
+    assert "wish_open" in kinds and "backup" in kinds
+    link = box.links[kinds.index("wish_open")]
+    assert "无人认领的心愿 1 个" in link.text()
+    link.linkActivated.emit(box.items[kinds.index("wish_open")].page)  # what a click on the link sends
+    assert win.current_page() is win.wishes_page
+    box.links[kinds.index("backup")].linkActivated.emit("backups")
+    assert win.current_page() is win.settings_page
     wait_all()
