@@ -57,6 +57,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, help="待认领心愿清单（.pdf 或 .xlsx；姓名打码，无身份证号和住址）")
     p.set_defaults(func=cmd_list, show=_show_list, reads_only=True)  # runs while the window is open
 
+    p = wsub.add_parser("config", parents=[common], help="本站心愿价值上限和认领联系期限（管理员）")
+    p.add_argument("--cap", help="心愿价值上限（元）")
+    p.add_argument("--claim-days", type=int, help="认领后联系期限（天）")
+    p.set_defaults(func=cmd_config, show=lambda r: (
+        f"心愿价值上限 ¥{format_fen(r['cap_fen'])}，认领后 {r['claim_days']} 天内联系"))
+
     pledge = sub.add_parser("pledge", help="认捐 / 结对：登记、列出")
     psub = pledge.add_subparsers(dest="pledge_command", metavar="SUBCOMMAND")
     p = psub.add_parser("add", parents=[common], help="登记一项认捐或结对帮扶")
@@ -128,6 +134,19 @@ def cmd_fulfil(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
                       amount_fen=parse_yuan(args.amount) if args.amount else 0, goods=goods,
                       on=parse_date(args.date, "交付日期"), feedback=args.feedback)
     return f.to_dict()
+
+
+def cmd_config(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.station import station
+    from app.wishes import wishes
+
+    if args.cap is not None:
+        station.set_setting(ctx.db, ctx.actor, "wish_cap_fen", str(parse_yuan(args.cap)))
+    if args.claim_days is not None:
+        if args.claim_days < 1:
+            raise InputError("bad_days", "联系期限至少 1 天")
+        station.set_setting(ctx.db, ctx.actor, "wish_claim_days", str(args.claim_days))
+    return {"cap_fen": wishes.cap_fen(ctx.db), "claim_days": wishes.claim_days(ctx.db)}
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:

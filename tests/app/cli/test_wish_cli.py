@@ -162,3 +162,14 @@ def test_a_claimed_wish_is_not_claimed_twice_and_a_cancelled_one_not_fulfilled(s
     code, out = call(capsys, path, "wish", "fulfil", b, "--amount", "150")
     assert code == 1 and "已取消" in out["error"]
     assert (count(path, "donations"), count(path, "receipts"), count(path, "audit_log")) == before
+
+
+def test_the_cap_and_the_contact_days_are_the_stations(station, capsys):
+    path, (ming, *_) = station
+    code, out = call(capsys, path, "wish", "config", "--cap", "500", "--claim-days", "10")
+    assert code == 0 and (out["cap_fen"], out["claim_days"]) == (50000, 10)
+    code, out = call(capsys, path, "wish", "add", "--child", ming, "--wish", "一台学习机", "--value", "450")
+    assert code == 0
+    call(capsys, path, "wish", "publish", out["wish"])
+    code, out = call(capsys, path, "wish", "claim", out["wish"], "--donor", "刘老师")
+    assert out["contact_by"] == (TODAY + dt.timedelta(days=10)).isoformat()
