@@ -41,7 +41,8 @@ from ui.dialogs.wish_dialogs import (
 )
 from ui.worker import run_job
 
-LATE = QColor("#f8d7da")
+LATE = QColor("#f8d7da")  # a claim past its contact deadline
+WAITING = QColor("#fff3cd")  # published more than 14 days ago, nobody has claimed it
 
 
 def _item(text: str, right: bool = False) -> QTableWidgetItem:
@@ -142,6 +143,7 @@ class WishesPage(QWidget):
                     item.setBackground(QBrush(LATE))
                     item.setToolTip(self.tr("已过联系期限：请联系认领人，或撤销认领"))
                 elif w.open_too_long(today):
+                    item.setBackground(QBrush(WAITING))
                     item.setToolTip(self.tr("发布超过 14 天还没有人认领"))
                 self.board.setItem(r, c, item)
         n = wishes.counts(self.db)
