@@ -132,8 +132,10 @@ def test_each_migration_step_from_older_shape(tmp_path, start):
 
 
 def test_migrations_are_numbered_in_order():
+    # Numbers are handed out to branches in parallel: a step may land before a lower number
+    # reserved by another branch, so the rule is increasing and unique, from 1.
     versions = [v for v, _, _ in MIGRATIONS]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions[0] == 1 and versions == sorted(set(versions))
 
 
 def test_every_travelling_table_has_text_id(db):
