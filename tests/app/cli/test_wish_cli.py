@@ -87,8 +87,13 @@ def test_zhangjiakou_wishes_from_publishing_to_the_annual_report(station, capsys
     db = Database.open(path)
     try:
         totals = annual.wish_totals(db, TODAY.year)
+        _, summary = annual.export_monthly(db, tmp_path / "年度.xlsx", TODAY.year)
     finally:
         db.close()
+    assert summary["wishes"] == totals
+    about = openpyxl.load_workbook(tmp_path / "年度.xlsx").worksheets[-1]
+    notes = [str(c.value) for row in about.iter_rows() for c in row if c.value]
+    assert any("全年实现 2 个，现金 ¥120.00，物资折价 ¥150.00" in n for n in notes)
     assert totals == {"wishes": 2, "money_fen": 12000, "goods_fen": 15000}
     assert totals["money_fen"] + totals["goods_fen"] == sum(w["value_fen"] for w in fulfilled)
     code, ledger = call(capsys, path, "fund", "ledger", "慈善基金（非定向）")

@@ -71,3 +71,17 @@ def test_low_funds_unprinted_receipts_and_old_backups(db, tmp_path):
     assert "unprinted" not in found and "backup" not in found
     found = {r.kind: r for r in reminders.reminders(db, today=TODAY, now=dt.datetime.now() + dt.timedelta(days=9))}
     assert found["backup"].page == "backups" and "天前" in found["backup"].text
+
+
+def test_a_programmes_age_and_its_unmet_budget(db):
+    from app.funds import funds
+    from app.programmes import programmes
+
+    add_people(db, SYS, [Person("孙大娘", dt.date(1956, 12, 3), [])])  # 70 this month
+    assert "birthday" not in kinds(db)
+    fund = funds.default_fund(db).id
+    programmes.create_programme(db, SYS, programmes.ProgrammeInput(
+        "七十岁老人慰问", fund, amount_fen=20_000, budget_fen=800_000, rules=programmes.Rules(min_age=70)))
+    found = kinds(db)
+    assert "满 70 岁的受助对象 1 人" in found["birthday"].text
+    assert found["fund_short"].page == "funds" and "8,000.00" in found["fund_short"].text
