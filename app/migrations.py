@@ -745,6 +745,75 @@ CREATE TRIGGER recipient_flags_no_delete BEFORE DELETE ON recipient_flags
 BEGIN SELECT RAISE(ABORT, 'flags are replaced, never deleted'); END;
 """
 
+V10 = """
+-- Micro-wishes (微心愿): a child's wish with its value, checked by a home visit, published, claimed
+-- by a donor with a contact deadline, fulfilled by a gift directed to the child and paid to the child,
+-- or cancelled with a reason. A withdrawn claim stays in wish_claims; the wish goes back to published.
+CREATE TABLE wishes (
+    id            TEXT PRIMARY KEY,
+    recipient_id  TEXT NOT NULL REFERENCES recipients(id),
+    wish          TEXT NOT NULL,
+    value_fen     INTEGER NOT NULL CHECK (value_fen > 0),
+    school        TEXT NOT NULL DEFAULT '',
+    story         TEXT NOT NULL DEFAULT '',
+    checked_by    TEXT NOT NULL DEFAULT '',
+    checked_on    TEXT,
+    state         TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'published', 'claimed', 'fulfilled', 'cancelled')),
+    published_on  TEXT,
+    claim_id      TEXT,
+    donation_id   TEXT REFERENCES donations(id),
+    payment_id    TEXT,
+    fulfilled_on  TEXT,
+    feedback      TEXT NOT NULL DEFAULT '',
+    cancel_reason TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL REFERENCES operators(id),
+    updated_at    TEXT NOT NULL,
+    updated_by    TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX wishes_state ON wishes(state, published_on);
+CREATE INDEX wishes_person ON wishes(recipient_id);
+CREATE TABLE wish_claims (
+    id             TEXT PRIMARY KEY,
+    wish_id        TEXT NOT NULL REFERENCES wishes(id),
+    donor_id       TEXT NOT NULL REFERENCES donors(id),
+    claimed_on     TEXT NOT NULL,
+    contact_by     TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn', 'fulfilled')),
+    withdraw_reason TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL REFERENCES operators(id),
+    closed_at      TEXT,
+    closed_by      TEXT
+);
+CREATE INDEX wish_claims_wish ON wish_claims(wish_id, status);
+CREATE TRIGGER wishes_no_delete BEFORE DELETE ON wishes
+BEGIN SELECT RAISE(ABORT, 'wishes are cancelled, never deleted'); END;
+CREATE TRIGGER wish_claims_no_delete BEFORE DELETE ON wish_claims
+BEGIN SELECT RAISE(ABORT, 'claims are withdrawn, never deleted'); END;
+
+-- Pledges and pairings (认捐 / 结对): a donor promises an amount, optionally for one person (and so
+-- for that person's household) and by a date. Gifts from that donor for the person or the household
+-- count toward it; nothing is copied, the list adds them up.
+CREATE TABLE pledges (
+    id            TEXT PRIMARY KEY,
+    donor_id      TEXT NOT NULL REFERENCES donors(id),
+    amount_fen    INTEGER NOT NULL CHECK (amount_fen > 0),
+    recipient_id  TEXT REFERENCES recipients(id),
+    household_id  TEXT,
+    due_on        TEXT,
+    note          TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'cancelled')),
+    cancel_reason TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX pledges_donor ON pledges(donor_id, status);
+CREATE TRIGGER pledges_no_delete BEFORE DELETE ON pledges
+BEGIN SELECT RAISE(ABORT, 'pledges are cancelled, never deleted'); END;
+"""
+
 V11 = """
 -- The goods store (物资库): stock is the sum of movements, never a number overwritten. One row per
 -- movement of one item in one unit; `quantity_milli` is signed (in +, out -) in thousandths of the
@@ -837,5 +906,6 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
     (7, "fund journal: every movement of money, kept totals, reserves, payments, spending, transfers", V7),
     (8, "township: a station identity that never changes, flags from the township's return files", V8),
+    (10, "micro-wishes and their claims, pledges and pairings", V10),
     (11, "goods store: stock as movements in and out, counts; past goods lines come in", V11),
 ]

@@ -86,9 +86,20 @@ SPEC[7] = {
     "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
                        "created_at", "created_by"),
 }
+# Step 10: micro-wishes, their claims, and pledges.
+SPEC[10] = {
+    **SPEC[7],
+    "wishes": ("id", "recipient_id", "wish", "value_fen", "school", "story", "checked_by", "checked_on", "state",
+               "published_on", "claim_id", "donation_id", "payment_id", "fulfilled_on", "feedback",
+               "cancel_reason", "created_at", "created_by", "updated_at", "updated_by"),
+    "wish_claims": ("id", "wish_id", "donor_id", "claimed_on", "contact_by", "status", "withdraw_reason",
+                    "created_at", "created_by", "closed_at", "closed_by"),
+    "pledges": ("id", "donor_id", "amount_fen", "recipient_id", "household_id", "due_on", "note", "status",
+                "cancel_reason", "created_at", "created_by"),
+}
 # Step 11 (the goods store): each movement of goods in or out.
 SPEC[11] = {
-    **SPEC[7],
+    **SPEC[10],
     "goods_movements": ("id", "item", "unit", "on_date", "kind", "quantity_milli", "counted_milli", "value_fen",
                         "source", "source_id", "recipient_id", "recipient_name", "reason", "voucher",
                         "operator_id", "created_at"),
@@ -104,6 +115,7 @@ TABLE_NAMES = {
     "funds": "基金", "recipients": "受助对象", "households": "家庭户", "donors": "捐赠人",
     "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
     "fund_spending": "支出", "fund_transfers": "基金调拨", "goods_movements": "物资出入库",
+    "wishes": "微心愿", "wish_claims": "心愿认领", "pledges": "认捐",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \

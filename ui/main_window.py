@@ -31,6 +31,7 @@ from ui.pages.recipients import RecipientsPage
 from ui.pages.reports import ReportsPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.township import TownshipPage
+from ui.pages.wishes import WishesPage
 
 
 class MainWindow(QMainWindow):
@@ -82,8 +83,14 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
         self.goods_page: QWidget = GoodsPage(db, lambda: self.operator)
         self._add_page(self.tr("物资"), self.goods_page, "Ctrl+9")
+        self.wishes_page = WishesPage(db, lambda: self.operator)
+        self._add_page(self.tr("微心愿"), self.wishes_page, "Ctrl+0")
         self.township_page = TownshipPage()
         self._add_page(self.tr("乡镇汇总"), self.township_page, "Ctrl+8")
+        # Each reminder on the home page opens the page where it is done.
+        reminder_pages = {"recipients": self.recipients_page, "wishes": self.wishes_page, "funds": self.funds_page,
+                          "donations": self.donations_page, "backups": self.settings_page}
+        self.home.reminders.go.connect(lambda key: self.show_widget(reminder_pages.get(key, self.home)))
         self.nav.currentRowChanged.connect(self._show_page)
         # A township office runs the same program: it opens on its own page.
         township = station.get_setting(db, "role") == "township"
@@ -183,6 +190,14 @@ class MainWindow(QMainWindow):
         page = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
         assert page is not None, "every page is added in __init__"
         return page
+
+    def show_widget(self, page: QWidget) -> None:
+        """Go to the page that holds `page` (a link on the home page)."""
+        for i in range(self.pages.count()):
+            scroll = self.pages.widget(i)
+            if page is scroll or (isinstance(scroll, QScrollArea) and scroll.widget() is page):
+                self.nav.setCurrentRow(i)
+                return
 
     def page_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

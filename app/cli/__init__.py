@@ -104,7 +104,7 @@ Handler = Callable[[Context, argparse.Namespace], dict[str, Any]]
 
 #: Modules under app/cli/ that each add their commands with `register(sub, common)`.
 COMMAND_MODULES = ["setup_cmds", "receipt_cmds", "export_cmds", "programme_cmds", "import_cmds", "operator_cmds",
-                   "safety_cmds", "township_cmds", "fund_cmds", "goods_cmds"]
+                   "safety_cmds", "township_cmds", "fund_cmds", "goods_cmds", "wish_cmds"]
 
 
 def build_parser() -> Parser:
@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.paths import default_db_path
 
         read_only = args.command in READ_ONLY or bool(getattr(args, "dry_run", False)) \
-            or getattr(args, "fund_command", None) == "list"
+            or getattr(args, "fund_command", None) == "list" or bool(getattr(args, "reads_only", False))
         ctx = Context(args.db or default_db_path(), args.operator, bool(args.json), command=args.command,
                       read_only=read_only, clock_ok=args.clock_ok)
         result = args.func(ctx, args)

@@ -210,6 +210,10 @@ def describe(db: Database, source: str, source_id: str) -> str:
         row = _all(db, "SELECT a.name, b.name, t.decision_ref FROM fund_transfers t JOIN funds a"
                         " ON a.id = t.from_fund_id JOIN funds b ON b.id = t.to_fund_id WHERE t.id = ?", (source_id,))
         return f"{row[0][0]} → {row[0][1]}（{row[0][2]}）" if row else ""
+    if source == "wish":
+        row = _all(db, "SELECT r.name, w.wish FROM wishes w JOIN recipients r ON r.id = w.recipient_id"
+                        " WHERE w.id = ?", (source_id,))
+        return f"微心愿：{row[0][0]} {row[0][1]}" if row else ""
     if source == "fund":
         return "基金设立时的余额"
     return ""

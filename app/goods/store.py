@@ -265,8 +265,10 @@ def _recipient(db: Database, to: str) -> tuple[str | None, str]:
 
 
 def hand_out(db: Database, actor: Operator, item: str, unit: str, quantity_milli: int, *, to: str,
-             on: dt.date | None = None, today: dt.date | None = None) -> Movement:
-    """Goods out to one person of the register or a named recipient (a school, the 慈善超市 shelf)."""
+             on: dt.date | None = None, today: dt.date | None = None,
+             recipient_id: str | None = None) -> Movement:
+    """Goods out to one person of the register or a named recipient (a school, the 慈善超市 shelf).
+    `recipient_id` names the person directly (a service that already knows who, e.g. a wish)."""
     require_write(actor)
     item, unit = _clean(item, unit)
     if quantity_milli <= 0:
@@ -274,7 +276,11 @@ def hand_out(db: Database, actor: Operator, item: str, unit: str, quantity_milli
     on = _date(on, today, "出库")
     with db.transaction() as c:
         require_known(db, item, unit)
-        rid, name = _recipient(db, to)
+        rid: str | None
+        if recipient_id is not None:
+            rid, name = recipient_id, str(db.scalar("SELECT name FROM recipients WHERE id = ?", (recipient_id,)))
+        else:
+            rid, name = _recipient(db, to)
         require_free(db, {(item, unit): quantity_milli}, f"发给{name}", on)
         mid = _insert(c, db, actor.id, item=item, unit=unit, on=on.isoformat(), kind="handout",
                       milli=-quantity_milli, recipient_id=rid, recipient_name=name)

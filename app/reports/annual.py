@@ -23,6 +23,8 @@ from app.goods import store
 from app.goods.quantities import as_decimal
 from app.reports import figures, goods_ledger
 from app.reports.period import Period, station_text
+from app.rules.money import format_fen
+from app.wishes import wishes
 
 TITLE = "年度收支报表"
 COLUMNS: tuple[Column, ...] = (
@@ -56,6 +58,11 @@ def _pivot_table(name: str, first: str, buckets: Sequence[figures.Bucket], rows:
                Column("全年（元）", "money", total=True),
                Column(count_header, "int", total=True))
     return Table(name, columns, [[r.name, *r.by_bucket, r.total_fen, r.count] for r in rows])
+
+
+def wish_totals(db: Database, year: int) -> dict[str, int]:
+    """Micro-wishes fulfilled in the year: how many, their money and their goods value."""
+    return wishes.fulfilled_totals(db, f"{year}-01-01", f"{year}-12-31")
 
 
 def build(db: Database, year: int) -> tuple[list[figures.MonthRow], list[Table]]:
@@ -99,7 +106,7 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
         Chart(f"{year}年各类别救助支出", labels=0, values=(total,), table="类别支出", kind="bar"),
         Chart(f"{year}年各村救助支出", labels=0, values=(total,), table="村支出", kind="bar"),
     )
-    notes = (
+    notes: tuple[tuple[str, str], ...] = (
         ("收入口径", "只计有效捐赠（已作废的不计），按捐赠日期归月；物资按登记的折价金额计，无法确认价值的为 0。"
                      "“其中定向”是指定了项目或受助人的捐赠。"),
         ("支出口径", "只计已确认发放批次中持有款项的明细（待领取、已签领、已转账、代领），按发放日期归月；"
@@ -114,6 +121,9 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
         ("物资出入库", "物资按数量计：年初结存、本年入库（捐赠、采购、盘盈）、出库（发放、报损、盘亏）和年末结存，"
                       "与同期物资台账的结存汇总相同。"),
     )
+    w = wish_totals(db, year)
+    notes = (*notes, ("微心愿", f"全年实现 {w['wishes']} 个，现金 ¥{format_fen(w['money_fen'])}，"
+                               f"物资折价 ¥{format_fen(w['goods_fen'])}（已计入上面的捐赠收入和其他支出）。"))
     report = Report(title=f"{year}年{TITLE}", station=station_text(db), period=year_period(year).text,
                     sheet="每月收支", notes=notes)
     written = write_table(path, report, COLUMNS, _month_rows(months), cancelled=cancelled,
@@ -127,5 +137,6 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
         "aid_lines": sum(m.aid_lines for m in months),
         "aid_fen": sum(m.aid_fen for m in months),
         "other_out_fen": sum(m.other_out_fen for m in months),
+        "wishes": w,
     }
     return written, summary

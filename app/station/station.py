@@ -17,6 +17,11 @@ SETTINGS: dict[str, str] = {
     "receipt_layout": "a5",
     #: "station" (工作站), or "township" (乡镇汇总: an office that adds up the stations' files).
     "role": "station",
+    #: Micro-wishes: the most a wish may be worth (fen), and the days a claimant has to get in touch.
+    "wish_cap_fen": "30000",
+    "wish_claim_days": "7",
+    #: The home page warns when a fund's balance falls below this (fen).
+    "fund_low_fen": "100000",
 }
 
 

@@ -117,6 +117,14 @@ INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, retur
 VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',
         '{AT}', 'op-admin');
 """,
+    10: f"""
+INSERT INTO wishes(id, recipient_id, wish, value_fen, school, story, checked_by, checked_on, state, published_on,
+                   created_at, created_by, updated_at, updated_by)
+VALUES ('w-1', 'r-child', '一个新书包', 12000, '东风小学', '书包破了', '王刚', '2025-04-01', 'published',
+        '2025-04-02', '{AT}', 'op-admin', '{AT}', 'op-admin');
+INSERT INTO pledges(id, donor_id, amount_fen, recipient_id, due_on, created_at, created_by)
+VALUES ('pl-1', 'd-mill', 1000000, 'r-child', '2025-12-31', '{AT}', 'op-admin');
+""",
     11: f"""
 INSERT INTO goods_movements(id, item, unit, on_date, kind, quantity_milli, value_fen, source, source_id, voucher,
                             operator_id, created_at)

@@ -132,8 +132,6 @@ def test_each_migration_step_from_older_shape(tmp_path, start):
 
 
 def test_migrations_are_numbered_in_order():
-    # Numbers are handed out to branches in advance (the goods store took 11 while 9 and 10 were
-    # being written): in order and never reused, a gap only until the branches meet.
     versions = [v for v, _, _ in MIGRATIONS]
     assert versions[0] == 1 and versions == sorted(set(versions))
 

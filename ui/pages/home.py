@@ -25,6 +25,7 @@ from app.funds import funds
 from app.reports.period import Period
 from app.rules.money import format_fen
 from app.station import overview
+from ui.pages.home_reminders import RemindersBox
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.worker import Job, run_job
 
@@ -59,6 +60,8 @@ class HomePage(QWidget):
             grid.addWidget(value, i // 3 * 2 + 1, i % 3)
             self.figures[key] = value
         layout.addWidget(box)
+        self.reminders = RemindersBox(db, self, today=today)
+        layout.addWidget(self.reminders)
 
         charts = QHBoxLayout()
         self.by_month = BarChart()
@@ -98,6 +101,7 @@ class HomePage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.funds.setItem(r, c, item)
 
+        self.reminders.refresh()
         self.refresh_charts()
 
     def refresh_charts(self) -> None:
