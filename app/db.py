@@ -214,6 +214,23 @@ class Database:
         """A second connection to the same file, for a worker thread."""
         return Database.open(self.path)
 
+    @classmethod
+    @contextmanager
+    def for_job(cls, path: str | Path, *, read: bool) -> Iterator[Database]:
+        """A background job's own connection, closed when the job ends. `read=True`: the job only
+        reads, all of it from one snapshot (a list, a PDF, a preview agree with themselves);
+        `read=False`: the job writes (or writes an audit line, as exports do) in its own
+        transactions. The one place a job's connection and its snapshot are chosen."""
+        db = cls.open(path)
+        try:
+            if read:
+                with db.snapshot():
+                    yield db
+            else:
+                yield db
+        finally:
+            db.close()
+
     def _configure(self) -> None:
         c = self.conn
         c.execute("PRAGMA foreign_keys = ON")

@@ -3,17 +3,25 @@
 `run_job(fn, on_done, on_error, on_progress)` — `fn` receives a `report(done, total)`
 callable and a `cancelled()` callable. Results, errors and progress arrive as Qt
 signals, so the GUI thread never waits and never needs `processEvents()`.
-Work that touches the database must open its own connection (`Database.reopen()`).
+Work that touches the database goes through `run_db_job(db, fn, read=...)`: the job declares
+whether it reads (one snapshot) or writes, and gets its own connection, opened and closed for it.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.db import Database
+
+T = TypeVar("T")
+Report = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
 
 
 class _Signals(QObject):
@@ -82,6 +90,40 @@ def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None
     job.signals.failed.connect(finished_err)
     QThreadPool.globalInstance().start(job)
     return job
+
+
+def run_db_job(db: Database | Path, fn: Callable[[Database, Report, Cancelled], T], *, read: bool,
+               on_done: Callable[[T], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> Job:
+    """A job on the database of `db` (the shape of Anki's QueryOp/CollectionOp): `fn(own, report,
+    cancelled)` runs on a pool thread with its own connection `own` to the file of `db` (a database
+    or its path) (`read=True`: a snapshot, for
+    lists, previews and PDFs; `read=False`: it writes in its own transactions). The connection is
+    closed when `fn` ends; the result or the error arrives on the GUI thread."""
+    path = db.path if isinstance(db, Database) else db
+
+    def work(report: Report, cancelled: Cancelled) -> T:
+        with Database.for_job(path, read=read) as own:
+            return fn(own, report, cancelled)
+
+    return run_job(work, on_done, on_error, on_progress)
+
+
+def every(share: int, report: Report) -> Report:
+    """`report` passed on at most about `share` times over a job (few signals across threads)."""
+    step = [0]
+
+    def now_and_then(done: int, total: int) -> None:
+        if done >= total or done * share >= (step[0] + 1) * total:
+            step[0] = done * share // max(total, 1)
+            report(done, total)
+    return now_and_then
+
+
+def running() -> int:
+    """How many jobs have not reported back yet (tests check none is left behind)."""
+    return len(_running)
 
 
 def cancel_all() -> None:

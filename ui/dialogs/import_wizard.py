@@ -5,7 +5,7 @@ as `app.imports.recipients`: `FIELDS`, `preview(db, path, *, sheet, header_row,
 mapping)` returning rows with `number`, `status` (new / duplicate / invalid)
 and `problems`, plus `counts` and `table`; and `apply(db, actor, preview, *,
 skip_invalid, update)` returning an `ImportResult`. Reading and writing run
-on a pool thread with their own connection (`ui.worker.run_job`), so the
+on a pool thread with their own connection (`ui.worker.run_db_job`), so the
 window never freezes; a newer preview makes an older one's answer stale.
 """
 
@@ -293,30 +293,26 @@ class ImportWizard(QDialog):
     # ---------- preview ----------
     def _run_preview(self, *, sheet: str | None, mapping: dict[str, str | int | None] | None,
                      header_row: int | None = None, list_sheets: bool = False) -> None:
-        from ui.worker import run_job
+        from ui.worker import run_db_job
 
-        path, service, source = self.path, self.service, self.db
+        path, service = self.path, self.service
         assert path is not None
         self._generation += 1
         generation = self._generation
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             names = sheets.list_sheets(path) if list_sheets else None
-            db = source.reopen()
             try:
-                try:
-                    pv = service.preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping)
-                except sheets.SheetError as exc:
-                    return names, None, exc
-                return names, pv, None
-            finally:
-                db.close()
+                pv = service.preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping)
+            except sheets.SheetError as exc:
+                return names, None, exc
+            return names, pv, None
 
         self.preview = None
         self.import_result = None
         self._set_busy(True, self.tr("正在读取表格……"))
-        run_job(work, lambda out: self._previewed(generation, out),
-                lambda exc: self._failed(generation, exc))
+        run_db_job(self.db, work, read=True, on_done=lambda out: self._previewed(generation, out),
+                   on_error=lambda exc: self._failed(generation, exc))
 
     def _previewed(self, generation: int, out: Any) -> None:
         if generation != self._generation:
@@ -432,24 +428,21 @@ class ImportWizard(QDialog):
     # ---------- import ----------
     def do_import(self) -> None:
         """Write the previewed rows (on a pool thread); all or nothing unless 跳过有错误的行."""
-        from ui.worker import run_job
+        from ui.worker import run_db_job
 
         if self.preview is None or self.busy or not self.operator.can_write:
             return
-        pv, service, source, actor = self.preview, self.service, self.db, self.operator
+        pv, service, actor = self.preview, self.service, self.operator
         skip, update = self.skip_invalid.isChecked(), self.update_existing.isChecked()
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                return service.apply(db, actor, pv, skip_invalid=skip, update=update)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return service.apply(db, actor, pv, skip_invalid=skip, update=update)
 
         self._generation += 1
         generation = self._generation
         self._set_busy(True, self.tr("正在导入……"))
-        run_job(work, self._applied, lambda exc: self._failed(generation, exc))
+        run_db_job(self.db, work, read=False, on_done=self._applied,
+                   on_error=lambda exc: self._failed(generation, exc))
 
     def _applied(self, result: ImportResult) -> None:
         self._generation += 1

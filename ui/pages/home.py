@@ -26,7 +26,7 @@ from app.reports.period import Period
 from app.rules.money import format_fen
 from app.station import overview
 from ui.widgets.charts import BarChart, ChartData, Series
-from ui.worker import Job, run_job
+from ui.worker import Job, run_db_job
 
 
 class HomePage(QWidget):
@@ -105,17 +105,12 @@ class HomePage(QWidget):
             self._chart_wanted = True
             return
         year = self.today().year
-        source = self.db
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                with db.snapshot():
-                    return year_charts(db, year)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return year_charts(db, year)
 
-        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+        self.chart_job = run_db_job(self.db, work, read=True, on_done=self._charts_ready,
+                                    on_error=self._charts_failed)
 
     def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
         self.by_month.set_data(charts[0])

@@ -2,7 +2,7 @@
 preview → confirm → print, then the sign-off status of each line.
 
 The candidate list, confirming, the sign-off sheet and the transfer list run on
-a worker (`ui.worker.run_job`) with their own database connection; the page
+a worker (`ui.worker.run_db_job`) with their own database connection; the page
 only shows results. Hand-made changes live on a draft distribution, so they
 survive closing the program; a draft is confirmed (or cancelled) explicitly.
 All rules and money checks are in `app.programmes.eligibility` and `app.programmes.distributions`.
@@ -51,7 +51,7 @@ from app.rules.money import format_fen
 from app.station.accounts import Operator
 from ui.dialogs.programme_dialog import ProgrammeDialog
 from ui.models.distribution_models import ExcludedModel, IncludedModel, LineModel
-from ui.worker import Job, run_job
+from ui.worker import Job, run_db_job
 
 
 def _table(model: Any) -> QTableView:
@@ -370,17 +370,11 @@ class ProgrammesPage(QWidget):
         self._preview(draft.id)
 
     def _preview(self, draft_id: str) -> None:
-        db = self.db
-
-        def work(report: Any, cancelled: Any) -> Plan:
-            own = db.reopen()
-            try:
-                return distributions.preview(own, draft_id)
-            finally:
-                own.close()
+        def work(db: Database, report: Any, cancelled: Any) -> Plan:
+            return distributions.preview(db, draft_id)
 
         self._busy(True, self.tr("正在按规则生成名单……"))
-        self.job = run_job(work, self._show_plan, self._failed)
+        self.job = run_db_job(self.db, work, read=True, on_done=self._show_plan, on_error=self._failed)
 
     def _busy(self, busy: bool, text: str = "") -> None:
         self.generate_button.setEnabled(not busy and self.operator.can_write)
@@ -486,17 +480,13 @@ class ProgrammesPage(QWidget):
             plan.programme.name, plan.on.isoformat(), plan.people, format_fen(plan.total_fen), plan.fund.fund_name)
         if not self.ask_yes(self.tr("确认发放"), question):
             return
-        db, actor, people, total = self.db, self.operator, plan.people, plan.total_fen
+        actor, people, total = self.operator, plan.people, plan.total_fen
 
-        def work(report: Any, cancelled: Any) -> Distribution:
-            own = db.reopen()
-            try:
-                return distributions.confirm(own, actor, draft, expected_people=people, expected_total_fen=total)
-            finally:
-                own.close()
+        def work(db: Database, report: Any, cancelled: Any) -> Distribution:
+            return distributions.confirm(db, actor, draft, expected_people=people, expected_total_fen=total)
 
         self._busy(True, self.tr("正在确认发放……"))
-        self.job = run_job(work, self._confirmed, self._confirm_failed)
+        self.job = run_db_job(self.db, work, read=False, on_done=self._confirmed, on_error=self._confirm_failed)
 
     def _confirm_failed(self, exc: BaseException) -> None:
         self._failed(exc)
@@ -632,14 +622,10 @@ class ProgrammesPage(QWidget):
         path = self.ask_save(self.tr("保存签收表"), suggested, self.tr("PDF 文件 (*.pdf)"))
         if not path:
             return
-        db, preparer = self.db, self.operator.display_name
+        preparer = self.operator.display_name
 
-        def work(report: Any, cancelled: Any) -> signoff_sheet.SheetResult:
-            own = db.reopen()
-            try:
-                return signoff_sheet.write_sheet(own, distribution_id, path, preparer=preparer)
-            finally:
-                own.close()
+        def work(db: Database, report: Any, cancelled: Any) -> signoff_sheet.SheetResult:
+            return signoff_sheet.write_sheet(db, distribution_id, path, preparer=preparer)
 
         def done(r: signoff_sheet.SheetResult) -> None:
             self.job = None
@@ -647,7 +633,7 @@ class ProgrammesPage(QWidget):
             self.notify(self.tr("签收表已保存：%d 页，合计 %d 人 ¥%s。\n%s") % (
                 r.pages, r.people, format_fen(r.total_fen), r.path), file=r.path)
 
-        self.job = run_job(work, done, self._failed)
+        self.job = run_db_job(self.db, work, read=True, on_done=done, on_error=self._failed)
 
     def write_transfer_list(self) -> None:
         did = self.distribution.currentData()
@@ -658,14 +644,8 @@ class ProgrammesPage(QWidget):
                              self.tr("Excel 文件 (*.xlsx)"))
         if not path:
             return
-        db = self.db
-
-        def work(report: Any, cancelled: Any) -> transfer_list.TransferList:
-            own = db.reopen()
-            try:
-                return transfer_list.write_transfer_list(own, did, path)
-            finally:
-                own.close()
+        def work(db: Database, report: Any, cancelled: Any) -> transfer_list.TransferList:
+            return transfer_list.write_transfer_list(db, did, path)
 
         def done(r: transfer_list.TransferList) -> None:
             self.job = None
@@ -676,4 +656,4 @@ class ProgrammesPage(QWidget):
                     len(r.missing_accounts), "、".join(r.missing_accounts[:10]))
             self.notify(text, file=r.path)
 
-        self.job = run_job(work, done, self._failed)
+        self.job = run_db_job(self.db, work, read=True, on_done=done, on_error=self._failed)

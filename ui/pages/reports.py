@@ -45,7 +45,7 @@ from ui import settings
 from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.widgets.dates import py_date
-from ui.worker import Job, run_job
+from ui.worker import Job, every, run_db_job
 
 PRESETS = ("今年", "去年", "本月", "上月", "本季度", "上季度", "全部", "自定义")
 BREAKDOWNS = ("按基金", "按救助项目", "按人员类别", "按村（社区）")
@@ -322,26 +322,16 @@ class ReportsPage(QWidget):
                 chosen += suffix
             settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
             req = Request(Path(chosen), req.period, req.year, req.mask)
-        source = self.db
 
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            step = [0]
-
-            def now_and_then(done: int, total: int) -> None:  # at most ~50 signals across threads
-                if done >= total or done * 50 >= (step[0] + 1) * total:
-                    step[0] = done * 50 // max(total, 1)
-                    report(done, total)
-
-            db = source.reopen()
-            try:
-                return kind.export(db, req, progress=now_and_then, cancelled=cancelled)
-            finally:
-                db.close()
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            return kind.export(db, req, progress=every(50, report), cancelled=cancelled)
 
         self._show_done(None)
         self.progress.setRange(0, 0)  # busy until the first figure arrives
         self._busy(True)
-        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        # Not a snapshot: an export writes its line in the audit log.
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
         return self.export_job
 
     def export_to_township(self, folder: str | None = None) -> Job | None:
@@ -359,27 +349,24 @@ class ReportsPage(QWidget):
             if not folder:
                 return None
             settings.put(settings.EXPORT_FOLDER, folder)
-        source, today = self.db, self.today()
+        today = self.today()
 
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from app.station.station import identity
             from app.township.station_file import export_station
 
-            db = source.reopen()
-            try:
-                me = identity(db)
-                stop = period.date_to or today
-                name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
-                result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
-                                        progress=report, cancelled=cancelled)
-                return {**result, "kind": "station"}
-            finally:
-                db.close()
+            me = identity(db)
+            stop = period.date_to or today
+            name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+            result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
+                                    progress=report, cancelled=cancelled)
+            return {**result, "kind": "station"}
 
         self._show_done(None)
         self.progress.setRange(0, 0)
         self._busy(True)
-        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
         return self.export_job
 
     def import_flags(self, path: str | None = None) -> None:
@@ -475,17 +462,12 @@ class ReportsPage(QWidget):
             self.by_part.set_data(None)
             return
         part = self.breakdown.currentIndex()
-        source = self.db
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                with db.snapshot():  # the summary and both charts from the same moment
-                    return chart_figures(db, period, part)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return chart_figures(db, period, part)  # a snapshot: the summary and both charts from one moment
 
-        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+        self.chart_job = run_db_job(self.db, work, read=True, on_done=self._charts_ready,
+                                    on_error=self._charts_failed)
 
     def _charts_ready(self, figures: Figures) -> None:
         if self._again():  # the person chose another period meanwhile: these figures are for the old one
