@@ -214,6 +214,13 @@ class Database:
         """A second connection to the same file, for a worker thread."""
         return Database.open(self.path)
 
+    def change_stamp(self) -> tuple[int, int]:
+        """Moves whenever something was committed to the file: by another connection (another
+        window, a background job, the command line: `data_version`) or by this one. The window
+        compares it to learn of changes nobody announced."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(version), self.conn.total_changes
+
     @classmethod
     @contextmanager
     def for_job(cls, path: str | Path, *, read: bool) -> Iterator[Database]:

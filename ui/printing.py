@@ -35,6 +35,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
 
+from app import changes as ops
 from app.db import Database
 from app.donations import receipt_print, receipts
 from app.errors import CharityDeskError
@@ -43,6 +44,7 @@ from app.pdf.raster import PageImage, PdfInfo
 from app.safe_write import write_bytes
 from app.station.accounts import Operator
 from ui import settings
+from ui.changes import announce
 from ui.worker import Job, run_db_job, run_job
 
 #: Resolution of the page images: the printer's own, capped (receipts are text and lines).
@@ -256,6 +258,7 @@ class ReceiptPrinting(QObject):
         note = self.tr("（补打）") if r.print_count > 1 else ""
         self.message.emit(self.tr("收据 %s 已送打印机%s。") % (number, note))
         self.printed.emit(number)
+        announce(ops.RECEIPT_PRINTED, by=self.widget)
 
     def preview(self, number: str) -> None:
         """Show the receipt as it will print; printing from the preview counts as a print."""
@@ -355,6 +358,7 @@ class ReceiptPrinting(QObject):
                     return
                 self.message.emit(self.tr("%d 页收据已送打印机。") % pages)
                 self.batch_printed.emit(pages)
+                announce(ops.RECEIPT_PRINTED, by=self.widget)
 
             self._run(paint, sent, self.tr("正在批量打印收据"), read=False)
 

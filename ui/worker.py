@@ -58,7 +58,7 @@ class Job(QRunnable):
 _running: set[Job] = set()
 
 
-def _alive(callback: Callable[..., Any]) -> bool:
+def alive(callback: Callable[..., Any]) -> bool:
     """False when the callback is a method of a widget that has been closed and deleted
     (a page's chart job may finish after its window is gone)."""
     owner = getattr(callback, "__self__", None)
@@ -71,17 +71,17 @@ def run_job(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None
     job = Job(fn)
     _running.add(job)
     if on_progress:
-        job.signals.progress.connect(lambda done, total: _alive(on_progress) and on_progress(done, total))
+        job.signals.progress.connect(lambda done, total: alive(on_progress) and on_progress(done, total))
 
     def finished_ok(result: Any) -> None:
         _running.discard(job)
-        if on_done and _alive(on_done):
+        if on_done and alive(on_done):
             on_done(result)
 
     def finished_err(exc: BaseException) -> None:
         _running.discard(job)
         if on_error:
-            if _alive(on_error):
+            if alive(on_error):
                 on_error(exc)
         else:
             traceback.print_exception(exc)

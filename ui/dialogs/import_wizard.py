@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import sheets
+from app.changes import EVERYTHING, Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.imports import recipients as recipient_import
@@ -469,6 +470,10 @@ class ImportWizard(QDialog):
             self.status.setText(text)
             self.close_button.setText(self.tr("完成"))
             self.imported.emit(result)
+            from ui.changes import announce
+
+            what = getattr(self.service, "CHANGES", EVERYTHING)
+            announce(what if isinstance(what, Changes) else EVERYTHING, by=self.parentWidget())
             self._message(QMessageBox.Icon.Information, self.tr("导入完成"), text)
         self._update_buttons()
 

@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.donations import donations, donors, receipts
 from app.donations.donations import DonationInput, GoodsLine
@@ -51,6 +53,7 @@ from app.programmes import programmes
 from app.recipients import search as recipient_search
 from app.rules.money import MoneyError, format_fen, parse_yuan
 from app.station.accounts import Operator
+from ui.changes import announce
 from ui.dialogs.donation_donor import DonationDonorDialog
 from ui.printing import ReceiptPrinting
 from ui.widgets.dates import py_date
@@ -539,6 +542,7 @@ class DonationEntry(QWidget):
             b.setEnabled(self.last_number is not None)
         self.clear()
         self.saved.emit(d.id)
+        announce(ops.DONATION_RECORDED, by=self)
         if print_after and self.last_number:
             self.printing.print_receipt(self.last_number)
         return d.id
@@ -572,6 +576,8 @@ class DonationEntry(QWidget):
 
 class DonationsPage(QWidget):
     """The page in the sidebar: a tab to record, a tab to look things up."""
+
+    cares = Changes(donations=True, funds=True, programmes=True)
 
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
                  parent: QWidget | None = None) -> None:
@@ -612,7 +618,15 @@ class DonationsPage(QWidget):
 
     def refresh(self) -> None:
         """Shown from the sidebar: funds and programmes may have changed elsewhere."""
-        self.entry.reload_lists()
+        self.apply_changes(self.cares)
+
+    def apply_changes(self, what: Changes) -> None:
+        """Another page changed `what`: the entry's choices when funds or programmes did, the
+        list (and its balances) when gifts or money did."""
+        if what.funds or what.programmes:
+            self.entry.reload_lists()
+        if what.donations or what.funds:
+            self.list.stale = True
         if self.tabs.currentIndex() == 0:
             self.entry.donor.setFocus()
         else:

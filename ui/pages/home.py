@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.db import Database
 from app.funds import funds
 from app.reports.period import Period
@@ -30,6 +31,8 @@ from ui.worker import Job, run_db_job
 
 
 class HomePage(QWidget):
+    cares = Changes(donations=True, funds=True, recipients=True, distributions=True)
+
     def __init__(self, db: Database, station_name: str, parent: QWidget | None = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
@@ -84,10 +87,20 @@ class HomePage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.apply_changes(self.cares)
+
+    def apply_changes(self, what: Changes) -> None:
+        """Figures always (one small query); the fund table when money moved; charts for gifts."""
         ov = overview.overview(self.db)
         for key, label in self.figures.items():
             value = getattr(ov, key)
             label.setText(format_fen(value) if key.endswith("_fen") else f"{value:,}")
+        if what.funds or what.donations or what.distributions:
+            self._show_funds()
+        if what.donations:
+            self.refresh_charts()
+
+    def _show_funds(self) -> None:
         rows = funds.list_funds(self.db)
         self.funds.setRowCount(len(rows))
         for r, f in enumerate(rows):
@@ -97,8 +110,6 @@ class HomePage(QWidget):
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.funds.setItem(r, c, item)
-
-        self.refresh_charts()
 
     def refresh_charts(self) -> None:
         if self.chart_job is not None:  # a donation saved meanwhile: count again when this one ends

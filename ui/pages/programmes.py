@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.programmes import distributions, programmes, signoff_sheet, transfer_list
@@ -49,6 +51,7 @@ from app.programmes.eligibility import OUT_WORDS, Plan
 from app.programmes.programmes import Programme
 from app.rules.money import format_fen
 from app.station.accounts import Operator
+from ui.changes import announce
 from ui.dialogs.programme_dialog import ProgrammeDialog
 from ui.models.distribution_models import ExcludedModel, IncludedModel, LineModel
 from ui.worker import Job, run_db_job
@@ -94,6 +97,8 @@ class ProxyDialog(QDialog):
 
 
 class ProgrammesPage(QWidget):
+    cares = Changes(programmes=True, funds=True, recipients=True, distributions=True)
+
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -277,6 +282,14 @@ class ProgrammesPage(QWidget):
         pid = self.programme.currentData()
         return programmes.get_programme(self.db, pid) if pid else None
 
+    def apply_changes(self, what: Changes) -> None:
+        """Another page changed `what`: the programmes (and the list made from them) when programmes,
+        funds or the register did; only the batches when distributions did."""
+        if what.programmes or what.funds or what.recipients:
+            self.refresh()
+        elif what.distributions:
+            self.fill_distributions()
+
     def refresh(self) -> None:
         """The page is shown again: programmes, funds or the register may have changed."""
         keep = self.programme.currentData()
@@ -336,6 +349,7 @@ class ProgrammesPage(QWidget):
     def _saved(self, p: Programme | None) -> None:
         if p is None:
             return
+        announce(ops.PROGRAMME_SAVED, by=self)
         self.refresh()
         self.programme.setCurrentIndex(max(0, self.programme.findData(p.id)))
 
@@ -366,6 +380,7 @@ class ProgrammesPage(QWidget):
         except CharityDeskError as exc:
             self._failed(exc)
             return
+        announce(ops.DISTRIBUTION_DRAFTED, by=self)
         self.fill_distributions()
         self._preview(draft.id)
 
@@ -496,6 +511,7 @@ class ProgrammesPage(QWidget):
 
     def _confirmed(self, d: Distribution) -> None:
         self.job = None
+        announce(ops.DISTRIBUTION_CONFIRMED, by=self)
         self._show_plan(None)
         self.fill_distributions(select=d.id)
         self.tabs.setCurrentIndex(1)
@@ -544,6 +560,7 @@ class ProgrammesPage(QWidget):
         return [self.line_model.line(r).id for r in self._selected_rows(self.lines)]
 
     def _after_marks(self, changed: list[Any]) -> None:
+        announce(ops.DISTRIBUTION_MARKED, by=self)
         for line in changed:
             self.line_model.replace(line)
         did = self.distribution.currentData()
@@ -595,6 +612,7 @@ class ProgrammesPage(QWidget):
             self._failed(exc)
             return
         self._after_marks([changed])
+        announce(ops.DISTRIBUTION_REVERSED, by=self)
         self.fill_distributions()
 
     def cancel_draft(self) -> None:
@@ -609,6 +627,7 @@ class ProgrammesPage(QWidget):
         except CharityDeskError as exc:
             self._failed(exc)
             return
+        announce(ops.DISTRIBUTION_DRAFTED, by=self)
         self._show_plan(None)
         self.fill_distributions()
 

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
@@ -42,6 +44,7 @@ from app.recipients import search as recipient_search
 from app.recipients.search import COLUMNS, DEFAULT_COLUMNS, Filters
 from app.station.accounts import Operator
 from ui import settings
+from ui.changes import announce
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.person_card import PersonCard
 from ui.models.recipient_model import RecipientModel
@@ -72,6 +75,8 @@ def _fit_popup(combo: QComboBox) -> None:
 
 
 class RecipientsPage(QWidget):
+    cares = Changes(recipients=True)
+
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -395,6 +400,7 @@ class RecipientsPage(QWidget):
         return card
 
     def _saved(self, person: recipients.Recipient, new: bool) -> None:
+        announce(ops.RECIPIENT_SAVED, by=self)
         handle = recipient_search.handle_of(self.db, person.id)
         if handle is None:
             return

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
@@ -42,6 +44,7 @@ from app.reports.period import Period
 from app.rules.money import format_fen
 from app.station import accounts
 from ui import settings
+from ui.changes import announce
 from ui.pages.home import aid_chart
 from ui.widgets.charts import BarChart, ChartData, Series
 from ui.widgets.dates import py_date
@@ -74,6 +77,8 @@ def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
 
 
 class ReportsPage(QWidget):
+    cares = Changes(donations=True, funds=True, distributions=True)
+
     def __init__(self, db: Database, parent: QWidget | None = None, *,
                  today: Callable[[], dt.date] = dt.date.today,
                  operator: Callable[[], accounts.Operator] = lambda: accounts.SYSTEM) -> None:
@@ -385,6 +390,7 @@ class ReportsPage(QWidget):
             self._show_done(exc)
             self.message.setText(self.tr("回执没有导入：%s") % exc.message)
             return
+        announce(ops.RECIPIENT_FLAGS_IMPORTED, by=self)
         self._show_done(None)
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])

@@ -321,9 +321,9 @@ def test_a_job_finishing_after_its_page_is_gone_calls_nothing(qtbot):
             self.setText(str(result))
 
     owner = Owner()
-    assert worker._alive(owner.done) and worker._alive(calls.append)
+    assert worker.alive(owner.done) and worker.alive(calls.append)
     shiboken6.delete(owner)
-    assert not worker._alive(owner.done)
+    assert not worker.alive(owner.done)
     job = worker.run_job(lambda _r, _c: 7, owner.done)
     qtbot.waitUntil(lambda: job not in worker._running, timeout=5000)
     assert calls == []  # the deleted label was never touched
