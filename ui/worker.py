@@ -36,6 +36,8 @@ class Job(QRunnable):
         self.fn = fn
         self.signals = _Signals()
         self._cancel = False
+        self.working = True  # until run() returns
+        self.name = getattr(fn, "__qualname__", str(fn))  # said when a test leaves it running
         self.setAutoDelete(False)
 
     def cancel(self) -> None:
@@ -53,6 +55,8 @@ class Job(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
+        finally:
+            self.working = False
 
 
 _running: set[Job] = set()
@@ -107,7 +111,9 @@ def run_db_job(db: Database | Path, fn: Callable[[Database, Report, Cancelled], 
         with Database.for_job(path, read=read) as own:
             return fn(own, report, cancelled)
 
-    return run_job(work, on_done, on_error, on_progress)
+    job = run_job(work, on_done, on_error, on_progress)
+    job.name = getattr(fn, "__qualname__", str(fn))
+    return job
 
 
 def every(share: int, report: Report) -> Report:
@@ -121,9 +127,21 @@ def every(share: int, report: Report) -> Report:
     return now_and_then
 
 
-def running() -> int:
-    """How many jobs have not reported back yet (tests check none is left behind)."""
-    return len(_running)
+def running() -> list[Job]:
+    """The jobs still working on a pool thread (tests check that none is left behind)."""
+    return [job for job in list(_running) if job.working]
+
+
+def wait_idle(rounds: int = 50) -> None:
+    """For tests: wait until every job has finished and reported back, including the jobs that
+    those reports started (a chart counted again because a donation came in meanwhile)."""
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(rounds):
+        if not _running:
+            return
+        wait_all()
+        QCoreApplication.processEvents()
 
 
 def cancel_all() -> None:

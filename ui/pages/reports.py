@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -91,6 +91,7 @@ class ReportsPage(QWidget):
         self.last_result: dict[str, Any] | BaseException | None = None
         self._yearly = False  # the chosen report covers a year (the year box), not the dates
         self._chart_wanted = False
+        self._charts_skipped = False  # the count came due while the page was hidden
         layout = QVBoxLayout(self)
 
         # ---- the period ----
@@ -207,7 +208,7 @@ class ReportsPage(QWidget):
         layout.addWidget(box, 1)
 
         self._chart_timer = QTimer(self, singleShot=True, interval=250)
-        self._chart_timer.timeout.connect(self.refresh_charts)
+        self._chart_timer.timeout.connect(self._charts_due)
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.preset.setCurrentIndex(0)
         self._preset_chosen()
@@ -455,6 +456,19 @@ class ReportsPage(QWidget):
     def refresh(self) -> None:
         """Called when the page is shown: the figures may have changed since."""
         self._chart_timer.start()
+
+    def _charts_due(self) -> None:
+        """A hidden page (another page in front, the window closed) counts when it is shown."""
+        if self.isVisible():
+            self.refresh_charts()
+        else:
+            self._charts_skipped = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._charts_skipped:
+            self._charts_skipped = False
+            self._chart_timer.start()
 
     def refresh_charts(self) -> None:
         if self.chart_job is not None:  # one at a time; the newest choice runs when this one ends

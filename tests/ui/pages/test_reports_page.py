@@ -14,6 +14,7 @@ from app.excel import Cancelled
 from app.reports import catalog
 from ui import worker
 from ui.pages.reports import PRESETS, ReportsPage, preset_dates
+from ui.worker import wait_idle
 
 
 @pytest.fixture
@@ -208,6 +209,7 @@ def test_closing_the_window_cancels_a_running_export(qtbot, db, admin, tmp_path)
     assert not w.isVisible()
     worker.wait_all()  # what ui.app.run does once the window is gone
     assert stopped == [True] and not (tmp_path / "never.xlsx").exists()
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_a_yearly_report_ignores_dates_in_the_wrong_order(qtbot, page, tmp_path):
