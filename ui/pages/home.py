@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from app.changes import Changes
 from app.db import Database
 from app.funds import funds
-from app.reports.period import Period
+from app.reports.charts import ChartData, year_charts
 from app.rules.money import format_fen
 from app.station import overview
-from ui.widgets.charts import BarChart, ChartData, Series
+from ui.widgets.charts import BarChart
 from ui.worker import Job, run_db_job
 
 
@@ -139,31 +139,3 @@ class HomePage(QWidget):
         if self._chart_wanted:
             self._chart_wanted = False
             self.refresh_charts()
-
-def largest(rows: list[Any], n: int) -> list[Any]:
-    """The `n` rows with the most money, kept in their own order (a chart has room for a few)."""
-    if len(rows) <= n:
-        return rows
-    keep = {id(r) for r in sorted(rows, key=lambda r: -r.total_fen)[:n]}
-    return [r for r in rows if id(r) in keep]
-
-
-def aid_chart(title: str, rows: list[Any], n: int) -> ChartData:
-    """One bar of aid per row, the `n` largest; the title says when some were left out."""
-    found = largest(rows, n)
-    if len(rows) > len(found):
-        title += QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(found), len(rows))
-    return ChartData(title, tuple(r.name for r in found), (Series("救助支出", tuple(r.total_fen for r in found)),))
-
-
-def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
-    """On a pool thread: this year's money in and out by month, and aid by category."""
-    from app.reports import figures
-
-    period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    months = figures.by_month(db, period)
-    by_month = ChartData(f"{year}年每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
-                         (Series("捐赠收入", tuple(m.received_fen for m in months)),
-                          Series("救助支出", tuple(m.aid_fen for m in months))))
-    by_category = aid_chart(f"{year}年各人员类别救助支出", figures.aid_by_category(db, period), 8)
-    return by_month, by_category

@@ -40,13 +40,12 @@ from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
 from app.reports.catalog import KINDS, ReportKind, Request
+from app.reports.charts import Figures, chart_figures
 from app.reports.period import Period
-from app.rules.money import format_fen
 from app.station import accounts
 from ui import settings
 from ui.changes import announce
-from ui.pages.home import aid_chart
-from ui.widgets.charts import BarChart, ChartData, Series
+from ui.widgets.charts import BarChart
 from ui.widgets.dates import py_date
 from ui.worker import Job, every, run_db_job
 
@@ -515,34 +514,3 @@ class ReportsPage(QWidget):
             self.refresh_charts()
             return True
         return False
-
-
-Figures = tuple[str, ChartData | None, ChartData | None, tuple[dt.date, dt.date] | None]
-
-
-def chart_figures(db: Database, period: Period, part: int) -> Figures:
-    """On a pool thread: the summary line, the by-month chart, one breakdown chart, and the
-    first and last day the period covers (for 全部: the first and last record)."""
-    from app.reports import figures
-
-    months = figures.by_month(db, period)
-    received = sum(m.received_fen for m in months)
-    aid = sum(m.aid_fen for m in months)
-    text = (f"捐赠 {sum(m.donations for m in months):,} 笔，收入 {format_fen(received)} 元；"
-            f"救助 {sum(m.aid_lines for m in months):,} 人次，支出 {format_fen(aid)} 元。")
-    yearly = bool(months) and len(months[0].bucket.key) == 4
-    month_chart = ChartData("每年捐赠收入与救助支出" if yearly else "每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
-                            (Series("捐赠收入", tuple(m.received_fen for m in months)),
-                             Series("救助支出", tuple(m.aid_fen for m in months)))) if months else None
-    if part == 0:
-        got = {r.name: r.total_fen for r in figures.received_by_fund(db, period)}
-        paid = {r.name: r.total_fen for r in figures.aid_by_fund(db, period)}
-        names = tuple([*got, *(n for n in paid if n not in got)])
-        part_chart = ChartData("各基金收入与支出", names, (Series("收入", tuple(got.get(n, 0) for n in names)),
-                                                           Series("支出", tuple(paid.get(n, 0) for n in names))))
-    else:
-        title, rows = {1: ("各救助项目支出", figures.aid_by_programme),
-                       2: ("各人员类别救助支出", figures.aid_by_category),
-                       3: ("各村（社区）救助支出", figures.aid_by_village)}[part]
-        part_chart = aid_chart(title, rows(db, period), 12)
-    return text, month_chart, part_chart if part_chart.labels else None, figures.span(db, period)

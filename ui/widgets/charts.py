@@ -29,7 +29,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from app.reports.charts import ChartData, Series
 from app.rules.money import format_fen
+
+__all__ = ["BarChart", "ChartData", "Series"]  # the figures come from app.reports.charts
 
 Orientation = Literal["vertical", "horizontal"]
 
@@ -42,29 +45,6 @@ _FEN_PER_WAN = 10_000 * 100
 #: two (blue, orange) stay apart when printed in grey.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
-
-
-@dataclass(frozen=True)
-class Series:
-    """One row of figures, e.g. 捐赠收入: one amount in fen per label."""
-
-    name: str
-    values: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """What a chart shows: a title, the labels along one axis, one or more series."""
-
-    title: str
-    labels: tuple[str, ...]
-    series: tuple[Series, ...]
-
-    def __post_init__(self) -> None:
-        for s in self.series:
-            if len(s.values) != len(self.labels):
-                raise ValueError(
-                    f"series {s.name!r} has {len(s.values)} values for {len(self.labels)} labels")
 
 
 @dataclass(frozen=True)
