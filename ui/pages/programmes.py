@@ -52,7 +52,7 @@ from ui.pages.programme_records import ProxyDialog, RecordsPart, _date, _table
 from ui.worker import Job, run_db_job
 
 
-class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]  (tr: one from QObject)
+class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]
     cares = Changes(programmes=True, funds=True, recipients=True, distributions=True)
 
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
