@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -32,14 +31,11 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import audit
 from app.db import Database
 from app.errors import CharityDeskError, InputError
 from app.recipients import flags, households, recipients
@@ -48,6 +44,7 @@ from app.recipients.search import Filters
 from app.rules.codes import PhoneError, parse_phone
 from app.rules.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
 from app.station import accounts
+from ui.dialogs.person_history import HistoryTab
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7f3b;"
@@ -174,18 +171,6 @@ class PersonCard(QDialog):
         self._dup_shown_for: tuple[str, str, str] | None = None
         self._join_name = ""
         self._duplicates: list[recipients.PossibleDuplicate] = []
-        self._actions = {"create": self.tr("登记"), "update": self.tr("修改"), "close": self.tr("注销"),
-                         "reopen": self.tr("恢复在册")}
-        self._fields = {
-            "name": self.tr("姓名"), "id_number": self.tr("身份证号"), "sex": self.tr("性别"),
-            "birth_date": self.tr("出生日期"), "village": self.tr("村（社区）"), "village_group": self.tr("组"),
-            "address": self.tr("居住地址"), "phone": self.tr("电话"), "guardian_name": self.tr("监护人"),
-            "guardian_phone": self.tr("监护人电话"), "guardian_relation": self.tr("监护人关系"),
-            "bank_name": self.tr("开户行"), "bank_account": self.tr("银行账号"), "note": self.tr("备注"),
-            "categories": self.tr("人员类别"), "household_id": self.tr("家庭户"),
-            "is_household_head": self.tr("户主"), "status": self.tr("状态"),
-            "closed_reason": self.tr("注销原因"), "closed_on": self.tr("注销日期"),
-        }
         self.setMinimumWidth(680)
 
         layout = QVBoxLayout(self)
@@ -194,7 +179,12 @@ class PersonCard(QDialog):
         self.basic_tab, self.family_tab = self._basic_tab(), self._family_tab()
         self.tabs.addTab(self.basic_tab, self.tr("基本信息(&1)"))
         self.tabs.addTab(self.family_tab, self.tr("家庭、监护人、银行(&2)"))
-        self.tabs.addTab(self._history_tab(), self.tr("状态与历史(&3)"))
+        self.history_tab = HistoryTab(db, operator)
+        self.status_label, self.history = self.history_tab.status_label, self.history_tab.history
+        self.close_button, self.reopen_button = self.history_tab.close_button, self.history_tab.reopen_button
+        self.close_button.clicked.connect(self.close_record)
+        self.reopen_button.clicked.connect(self.reopen_record)
+        self.tabs.addTab(self.history_tab, self.tr("状态与历史(&3)"))
 
         # Flags from the township's return file (已在 XX 站领取 …): shown, never blocking.
         self.township_flags = QLabel()
@@ -371,34 +361,6 @@ class PersonCard(QDialog):
         layout.addStretch(1)
         return page
 
-    def _history_tab(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        row = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.close_button = QPushButton(self.tr("注销…"))
-        self.close_button.clicked.connect(self.close_record)
-        self.reopen_button = QPushButton(self.tr("恢复在册"))
-        self.reopen_button.clicked.connect(self.reopen_record)
-        row.addWidget(self.status_label, 1)
-        row.addWidget(self.close_button)
-        row.addWidget(self.reopen_button)
-        layout.addLayout(row)
-        layout.addWidget(QLabel(self.tr("修改记录（谁、什么时候、改了什么）：")))
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels([self.tr("时间"), self.tr("操作员"), self.tr("操作"),
-                                                self.tr("内容")])
-        self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().hide()
-        self.history.setWordWrap(True)
-        layout.addWidget(self.history, 1)
-        note = QLabel(self.tr("发放记录和微心愿将在相应功能上线后显示在这里。"))
-        note.setStyleSheet(HINT_STYLE)
-        layout.addWidget(note)
-        return page
-
     def _add_category_item(self, name: str, checked: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -448,8 +410,8 @@ class PersonCard(QDialog):
         self._id_changed(self.id_number.text())
         self._show_township_flags()
         self._show_household()
-        self._show_status()
-        self._show_history()
+        self.history_tab.show_status(self.person)
+        self.history_tab.show_history(self.recipient_id)
         writable = self.operator.can_write
         for tab in (self.basic_tab, self.family_tab):
             tab.setEnabled(writable)
@@ -458,24 +420,6 @@ class PersonCard(QDialog):
             self.error.setStyleSheet(HINT_STYLE)
             self.error.setText(self.tr("只读账号：只能查看，不能修改。"))
         self.name.setFocus()
-
-    def _show_status(self) -> None:
-        p = self.person
-        if p is None:
-            self.status_label.setText("")
-            self.close_button.hide()
-            self.reopen_button.hide()
-            return
-        if p.status == "active":
-            self.status_label.setText(self.tr("状态：在册"))
-        else:
-            self.status_label.setText(self.tr("状态：已注销（%s，%s）") % (p.closed_reason, p.closed_on or ""))
-        self.close_button.setVisible(p.status == "active")
-        self.close_button.setEnabled(self.operator.can_write)
-        self.reopen_button.setVisible(p.status != "active")
-        self.reopen_button.setEnabled(self.operator.is_admin)
-        self.reopen_button.setToolTip("" if self.operator.is_admin
-                                      else self.tr("只有管理员可以恢复已注销的记录"))
 
     def _show_household(self) -> None:
         p = self.person
@@ -489,56 +433,6 @@ class PersonCard(QDialog):
             return
         names = "、".join(m.name + (self.tr("（户主）") if m.is_head else "") for m in others)
         self.household_label.setText(self.tr("同户家人：%s") % names)
-
-    def _show_history(self) -> None:
-        entries = audit.history(self.db, self.recipient_id) if self.recipient_id else []
-        rows = [[str(e["at"])[:16].replace("T", " "), e["operator"],
-                 self._actions.get(e["action"], e["action"]), self._change_text(e)]
-                for e in reversed(entries)]
-        if self.recipient_id and not any(e["action"] == "create" for e in entries):
-            rows.append(self._bulk_created())
-        self.history.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                self.history.setItem(r, c, QTableWidgetItem(text))
-        for c in range(3):
-            self.history.resizeColumnToContents(c)
-        self.history.resizeRowsToContents()
-
-    def _bulk_created(self) -> list[str]:
-        """People added in bulk (roster import, demo data) have one audit entry for the batch."""
-        assert self.recipient_id is not None
-        handle = recipient_search.handle_of(self.db, self.recipient_id)
-        row = recipient_search.fetch_rows(self.db, [handle] if handle is not None else []).get(handle or 0)
-        if row is None:
-            return ["", "", self._actions["create"], ""]
-        names = {o.id: o.display_name for o in accounts.list_operators(self.db)}
-        names.setdefault(accounts.SYSTEM.id, accounts.SYSTEM.display_name)
-        return [str(row["created_at"])[:16].replace("T", " "), names.get(row["created_by"], row["created_by"]),
-                self._actions["create"], self.tr("批量登记（花名册导入或演示数据）")]
-
-    def _change_text(self, e: dict[str, Any]) -> str:
-        before, after = e.get("before") or {}, e.get("after") or {}
-        if e["action"] == "create":
-            return self.tr("登记：%s") % after.get("name", "")
-        if e["action"] == "close":
-            return f"{after.get('closed_reason', '')} {after.get('closed_on', '')}"
-        if e["action"] == "reopen":
-            return self.tr("原为已注销（%s %s）") % (before.get("closed_reason", ""), before.get("closed_on", ""))
-        parts = []
-        for key, label in self._fields.items():
-            b, a = before.get(key), after.get(key)
-            if b == a:
-                continue
-            if key == "household_id":
-                parts.append(self.tr("加入了另一个家庭户") if a else self.tr("离开了家庭户"))
-                continue
-            if isinstance(a, list) or isinstance(b, list):
-                b, a = "、".join(b or []), "、".join(a or [])
-            if isinstance(a, bool) or isinstance(b, bool):
-                b, a = (self.tr("是") if b else self.tr("否")), (self.tr("是") if a else self.tr("否"))
-            parts.append(f"{label}：{b or '—'} → {a or '—'}")
-        return "；".join(parts)
 
     # ---------- live checks ----------
     def _id_changed(self, text: str) -> None:
@@ -788,7 +682,7 @@ class PersonCard(QDialog):
             return
         self.person = person
         self.error.setText("")
-        self._show_status()
-        self._show_history()
+        self.history_tab.show_status(self.person)
+        self.history_tab.show_history(self.recipient_id)
         if self.on_saved is not None:
             self.on_saved(person)
