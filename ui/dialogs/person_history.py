@@ -21,8 +21,7 @@ from app.db import Database
 from app.recipients import recipients
 from app.recipients import search as recipient_search
 from app.station import accounts
-
-HINT_STYLE = "color: #666666;"
+from ui.dialogs.person_dialogs import HINT_STYLE
 
 
 class HistoryTab(QWidget):
