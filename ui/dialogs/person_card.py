@@ -9,7 +9,6 @@ before saving and must be confirmed with a second click.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,16 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.errors import CharityDeskError, InputError
+from app.errors import CharityDeskError
 from app.recipients import flags, households, recipients
 from app.recipients import search as recipient_search
-from app.rules.codes import PhoneError, parse_phone
-from app.rules.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
+from app.rules.codes import PhoneError
+from app.rules.idcard import IdNumber, IdNumberError
 from app.station import accounts
+from ui.dialogs.person_checks import PersonChecks
 from ui.dialogs.person_dialogs import (
     ERROR_STYLE,
     HINT_STYLE,
-    OK_STYLE,
     WARN_STYLE,
     CloseDialog,
     HouseholdPicker,
@@ -54,7 +53,7 @@ from ui.dialogs.person_history import HistoryTab
 
 __all__ = ["CloseDialog", "HouseholdPicker", "PersonCard", "parse_birth_date"]
 
-class PersonCard(QDialog):
+class PersonCard(PersonChecks, QDialog):  # type: ignore[misc]
     """Add (no `recipient_id`) or edit one person.
 
     `on_saved(recipient)` is called after each save, close or reopen — a plain callback,
@@ -337,130 +336,6 @@ class PersonCard(QDialog):
             return
         names = "、".join(m.name + (self.tr("（户主）") if m.is_head else "") for m in others)
         self.household_label.setText(self.tr("同户家人：%s") % names)
-
-    # ---------- live checks ----------
-    def _id_changed(self, text: str) -> None:
-        s = normalise(text)
-        self._id = None
-        locked = False
-        if not s:
-            self.id_message.setStyleSheet(HINT_STYLE)
-            self.id_message.setText(self.tr("没有身份证号也可以登记，请填写性别和出生日期。"))
-        elif len(s) < 18 and len(s) != 15 and re.fullmatch(r"\d*X?", s):
-            self.id_message.setStyleSheet(HINT_STYLE)
-            self.id_message.setText(self.tr("已输入 %d 位，还差 %d 位") % (len(s), 18 - len(s)))
-        else:
-            try:
-                self._id = parse_id(s, today=self.today)
-            except InputError as exc:
-                self.id_message.setStyleSheet(ERROR_STYLE)
-                self.id_message.setText(exc.message)
-            else:
-                locked = True
-                other = recipients.find_by_id_number(self.db, self._id.number)
-                if other is not None and other.id != self.recipient_id:
-                    self.id_message.setStyleSheet(ERROR_STYLE)
-                    self.id_message.setText(self.tr("这个身份证号已经登记过：%s（%s%s），不能重复登记")
-                                            % (other.name, other.village, other.village_group))
-                else:
-                    self.id_message.setStyleSheet(OK_STYLE)
-                    up = (self.tr("（15位旧号码已升级为 %s）") % self._id.number
-                          if self._id.upgraded_from else "")
-                    self.id_message.setText(self.tr("✓ 身份证号有效：%s出生，%s，%d 周岁%s") % (
-                        self._id.birth_date.isoformat(), self._id.sex,
-                        age_on(self._id.birth_date, self.today), up))
-                self.sex.setCurrentText(self._id.sex)
-                self.birth.setText(self._id.birth_date.isoformat())
-        self.sex.setEnabled(not locked)
-        self.birth.setReadOnly(locked)
-        self.sex.setToolTip(self.tr("由身份证号得出") if locked else "")
-        self.birth.setToolTip(self.tr("由身份证号得出") if locked else "")
-        self._birth_changed(self.birth.text())
-        self.dup_timer.start()
-
-    def _birth_value(self) -> dt.date | None:
-        if self._id is not None:
-            return self._id.birth_date
-        text = self.birth.text().strip()
-        return parse_birth_date(text) if text else None
-
-    def _birth_changed(self, _text: str) -> None:
-        try:
-            birth = self._birth_value()
-        except ValueError:
-            self.birth_message.setText(self.tr("出生日期看不懂，请写成 1950-03-04"))
-            self.birth_message.show()
-            self.age_label.setText("")
-            return
-        if birth is not None and birth > self.today:
-            self.birth_message.setText(self.tr("出生日期不能晚于今天"))
-            self.birth_message.show()
-            self.age_label.setText("")
-            return
-        self.birth_message.hide()
-        age = age_on(birth, self.today) if birth else None
-        self.age_label.setText(self.tr("%d 周岁") % age if age is not None else "")
-        child = age is not None and age < 18
-        self.guardian_hint.setText(self.tr("未满18周岁，请填写监护人。") if child else "")
-        self.guardian_hint.setVisible(child)
-
-    def _show_phone(self, text: str, label: QLabel) -> bool:
-        if not text.strip():
-            label.setText("")
-            label.hide()
-            return True
-        label.show()
-        try:
-            parse_phone(text)
-        except InputError as exc:
-            label.setStyleSheet(ERROR_STYLE)
-            label.setText(exc.message)
-            return False
-        label.setStyleSheet(OK_STYLE)
-        label.setText(self.tr("✓ 电话号码有效"))
-        return True
-
-    def _phone_changed(self, text: str) -> None:
-        self._show_phone(text, self.phone_message)
-
-    def _dup_key(self) -> tuple[str, str, str]:
-        try:
-            birth = self._birth_value()
-        except ValueError:
-            birth = None
-        return ("".join(self.name.text().split()), birth.isoformat() if birth else "",
-                self.phone.text().strip())
-
-    def check_duplicates(self) -> list[recipients.PossibleDuplicate]:
-        """Show who may already be this person (same name and birth date, or same phone)."""
-        key = self._dup_key()
-        name, birth, phone = key
-        dups = recipients.possible_duplicates(self.db, name, birth or None, phone,
-                                              exclude_id=self.recipient_id)
-        self._duplicates = dups
-        if not dups:
-            self._dup_shown_for = None
-            self.duplicate_box.hide()
-            self.save_button.setText(self.tr("保存(&S)"))
-            return dups
-        self._dup_shown_for = key
-        self.save_button.setText(self.tr("仍然保存(&S)"))
-        lines = []
-        for d in dups[:5]:
-            why = []
-            if "name_birth" in d.reasons:
-                why.append(self.tr("同名、出生日期相同"))
-            if "phone" in d.reasons:
-                why.append(self.tr("电话相同"))
-            closed = "" if d.status == "active" else self.tr("，已注销")
-            lines.append(self.tr("• %s（%s，%s，%s%s）：%s") % (
-                d.name, d.village or self.tr("村未填"), d.birth_date or self.tr("出生日期未填"),
-                d.id_number or self.tr("无身份证号"), closed, "、".join(why)))
-        more = self.tr("\n……共 %d 人") % len(dups) if len(dups) > 5 else ""
-        self.duplicate_box.setText(self.tr("可能重复登记，请先核对：\n%s%s\n确认不是同一个人，再点“仍然保存”。")
-                                   % ("\n".join(lines), more))
-        self.duplicate_box.show()
-        return dups
 
     # ---------- actions ----------
     def add_category(self) -> None:
