@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,13 +44,14 @@ from app.errors import CharityDeskError
 from app.imports import recipients as recipient_import
 from app.imports.common import ImportResult
 from app.station.accounts import Operator
+from ui.models.base import KeyedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _TINT = QColor("#fde2e2")       # rows with problems
 _TINT_TEXT = QColor("#7a1f1f")
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(KeyedTableModel):
     """The previewed rows: Excel row number, status, a few of the row's cells, its problems."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,16 +73,11 @@ class PreviewModel(QAbstractTableModel):
         self.headers = [heads[0], heads[1], *(h for _, h in shown), heads[2]]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
+    def column_titles(self) -> list[str]:
+        return self.headers
 
     def problems_text(self, row: int) -> str:
         return "；".join(p.text() for p in self.rows[row].problems)
