@@ -214,6 +214,30 @@ class Database:
         """A second connection to the same file, for a worker thread."""
         return Database.open(self.path)
 
+    def change_stamp(self) -> tuple[int, int]:
+        """Moves whenever something was committed to the file: by another connection (another
+        window, a background job, the command line: `data_version`) or by this one. The window
+        compares it to learn of changes nobody announced."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(version), self.conn.total_changes
+
+    @classmethod
+    @contextmanager
+    def for_job(cls, path: str | Path, *, read: bool) -> Iterator[Database]:
+        """A background job's own connection, closed when the job ends. `read=True`: the job only
+        reads, all of it from one snapshot (a list, a PDF, a preview agree with themselves);
+        `read=False`: the job writes (or writes an audit line, as exports do) in its own
+        transactions. The one place a job's connection and its snapshot are chosen."""
+        db = cls.open(path)
+        try:
+            if read:
+                with db.snapshot():
+                    yield db
+            else:
+                yield db
+        finally:
+            db.close()
+
     def _configure(self) -> None:
         c = self.conn
         c.execute("PRAGMA foreign_keys = ON")

@@ -106,14 +106,10 @@ def daily_backup(db_path: Path) -> worker.Job | None:
     if not backup.due(db_path):
         return None
 
-    def work(report: object, cancelled: object) -> dict[str, object]:
-        db = Database.open(db_path)
-        try:
-            return backup.take_everywhere(db, "auto")
-        finally:
-            db.close()
+    def work(db: Database, report: object, cancelled: object) -> dict[str, object]:
+        return backup.take_everywhere(db, "auto")
 
-    return worker.run_job(work, on_error=lambda exc: None)  # said again at closing if it keeps failing
+    return worker.run_db_job(db_path, work, read=False, on_error=lambda exc: None)  # said again at closing if it keeps failing
 
 
 def with_progress(text: str, fn: Callable[[Callable[[int, int], None]], Any]) -> Any:

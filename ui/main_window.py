@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import NOTHING, Changes
 from app.db import Database
 from app.station import accounts, station
-from ui import settings, worker
+from ui import changes, settings, worker
 from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
 from ui.pages.funds import FundsPage
@@ -32,6 +33,12 @@ from ui.pages.reports import ReportsPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.township import TownshipPage
 from ui.pages.wishes import WishesPage
+
+
+def cares(page: QWidget) -> Changes:
+    """The kinds of records a page shows (its `cares`); nothing for pages of files or settings."""
+    what = getattr(page, "cares", NOTHING)
+    return what if isinstance(what, Changes) else NOTHING
 
 
 class MainWindow(QMainWindow):
@@ -91,6 +98,11 @@ class MainWindow(QMainWindow):
         reminder_pages = {"recipients": self.recipients_page, "wishes": self.wishes_page, "funds": self.funds_page,
                           "donations": self.donations_page, "backups": self.settings_page}
         self.home.reminders.go.connect(lambda key: self.show_widget(reminder_pages.get(key, self.home)))
+        # Every page that shows records says which kinds (`cares`); it is told of a change when it
+        # is shown, or at once when it is the page in front. It fills itself when first shown.
+        self._pending: dict[QWidget, Changes] = {p: cares(p) for p in self.page_widgets() if cares(p)}
+        self._stamp = db.change_stamp()
+        changes.listen(self.changed)
         self.nav.currentRowChanged.connect(self._show_page)
         # A township office runs the same program: it opens on its own page.
         township = station.get_setting(db, "role") == "township"
@@ -129,12 +141,59 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda: self.nav.setCurrentRow(index))
         self.addAction(action)
 
+    def page_widgets(self) -> list[QWidget]:
+        pages = []
+        for i in range(self.pages.count()):
+            scroll = self.pages.widget(i)
+            page = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+            if page is not None:
+                pages.append(page)
+        return pages
+
+    def changed(self, what: Changes, by: QWidget | None = None) -> None:
+        """An operation committed `what`: the page in front shows it now, the others when shown.
+        The page that made the change (`by` is in it) has shown it already."""
+        front = self.current_page()
+        for page in self._pending:
+            hit = cares(page) & what
+            if not hit or (by is not None and (by is page or page.isAncestorOf(by))):
+                continue
+            if page is front:
+                self._apply(page, hit)
+            else:
+                self._pending[page] = self._pending[page] | hit
+        self._stamp = self.db.change_stamp()
+
+    def _unannounced(self) -> None:
+        """Something was written that no page announced (another window, the command line, an
+        export's audit line): every page looks again when next shown."""
+        stamp = self.db.change_stamp()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            for page in self._pending:
+                self._pending[page] = cares(page)
+
+    @staticmethod
+    def _apply(page: QWidget, what: Changes) -> None:
+        apply = getattr(page, "apply_changes", None)
+        if callable(apply):
+            apply(what)
+        else:
+            page.refresh()  # type: ignore[attr-defined]
+
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         page = self.current_page()
-        refresh = getattr(page, "refresh", None)
-        if callable(refresh):
-            refresh()
+        if page in self._pending:
+            self._unannounced()
+            what = self._pending[page]
+            self._pending[page] = NOTHING
+            if what:
+                self._apply(page, what)
+        else:  # a page of files or settings, cheap to read again
+            refresh = getattr(page, "refresh", None)
+            if callable(refresh):
+                refresh()
         # Typing right after choosing a page goes where a volunteer expects: search box or donor field.
         target = getattr(page, "search", None) or getattr(page, "donor", None)
         if isinstance(target, QWidget):
@@ -177,6 +236,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self.idle.stop()
+        changes.forget(self.changed)
         worker.cancel_all()  # an export still running stops and leaves no file; run() waits for it
         super().closeEvent(event)  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ paper and file show the same receipt, and any printer Qt knows works (CUPS
 queues on Linux, Windows printers) with no outside tool.
 
 The slow parts — building the PDF, rasterising, painting onto the printer —
-run through `ui.worker.run_job`; only the printer dialog and the preview
+run through `ui.worker.run_db_job`; only the printer dialog and the preview
 window are on the GUI thread. A print is counted (`receipts.record_print`)
 only after the page has gone to the printer, so the first print is the
 original and later ones say 补打.
@@ -35,6 +35,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
 
+from app import changes as ops
 from app.db import Database
 from app.donations import receipt_print, receipts
 from app.errors import CharityDeskError
@@ -43,7 +44,8 @@ from app.pdf.raster import PageImage, PdfInfo
 from app.safe_write import write_bytes
 from app.station.accounts import Operator
 from ui import settings
-from ui.worker import Job, run_job
+from ui.changes import announce
+from ui.worker import Job, run_db_job, run_job
 
 #: Resolution of the page images: the printer's own, capped (receipts are text and lines).
 MAX_DPI = 300
@@ -173,7 +175,9 @@ class ReceiptPrinting(QObject):
         return self.job is not None
 
     def _run(self, fn: Callable[..., Any], done: Callable[[Any], None],
-             progress_label: str | None = None) -> None:
+             progress_label: str | None = None, *, read: bool | None = None) -> None:
+        """`fn(report, cancelled)` off the GUI thread; with `read` given it works on the database:
+        `fn(db, report, cancelled)` through `run_db_job` (`read=True`: it only reads)."""
         def ok(result: Any) -> None:
             self.job = None
             self._close_progress()
@@ -199,7 +203,10 @@ class ReceiptPrinting(QObject):
                     self.progress.setMaximum(max(total, 1))
                     self.progress.setValue(done_n)
                     self.progress.setLabelText(self.tr("%s\n第 %d / %d 页") % (progress_label, done_n, total))
-        self.job = run_job(fn, ok, err, on_progress)
+        if read is None:
+            self.job = run_job(fn, ok, err, on_progress)
+        else:
+            self.job = run_db_job(self.db, fn, read=read, on_done=ok, on_error=err, on_progress=on_progress)
         if self.progress is not None:
             job = self.job
             self.progress.canceled.connect(job.cancel)
@@ -214,12 +221,8 @@ class ReceiptPrinting(QObject):
     def _pdf_file(self, number: str) -> Callable[..., tuple[str, PdfInfo]]:
         path = Path(self._tmp.name) / f"{number}.pdf"
 
-        def build(report: Any, cancelled: Any) -> tuple[str, PdfInfo]:
-            db = self.db.reopen()
-            try:
-                path.write_bytes(receipt_print.receipt_pdf(db, number))
-            finally:
-                db.close()
+        def build(db: Database, report: Any, cancelled: Any) -> tuple[str, PdfInfo]:
+            path.write_bytes(receipt_print.receipt_pdf(db, number))
             return str(path), raster.info(path)
         return build
 
@@ -227,7 +230,7 @@ class ReceiptPrinting(QObject):
     def print_receipt(self, number: str, *, ask: bool = False) -> None:
         """Send a receipt to the printer; counted as printed once it has gone."""
         self.message.emit(self.tr("正在准备收据 %s …") % number)
-        self._run(self._pdf_file(number), lambda got: self._print_built(number, got[0], got[1], ask))
+        self._run(self._pdf_file(number), lambda got: self._print_built(number, got[0], got[1], ask), read=True)
 
     def _print_built(self, number: str, path: str, info: PdfInfo, ask: bool) -> None:
         printer = printer_factory(self.widget, ask, info)
@@ -255,16 +258,17 @@ class ReceiptPrinting(QObject):
         note = self.tr("（补打）") if r.print_count > 1 else ""
         self.message.emit(self.tr("收据 %s 已送打印机%s。") % (number, note))
         self.printed.emit(number)
+        announce(ops.RECEIPT_PRINTED, by=self.widget)
 
     def preview(self, number: str) -> None:
         """Show the receipt as it will print; printing from the preview counts as a print."""
         self.message.emit(self.tr("正在生成预览 %s …") % number)
 
-        def build(report: Any, cancelled: Any) -> tuple[list[PageImage], PdfInfo]:
-            path, info = self._pdf_file(number)(report, cancelled)
+        def build(db: Database, report: Any, cancelled: Any) -> tuple[list[PageImage], PdfInfo]:
+            path, info = self._pdf_file(number)(db, report, cancelled)
             return list(raster.iter_pages(path, PREVIEW_DPI)), info
 
-        self._run(build, lambda got: self._show_preview(number, got[0], got[1]))
+        self._run(build, lambda got: self._show_preview(number, got[0], got[1]), read=True)
 
     def _show_preview(self, number: str, pages: list[PageImage], info: PdfInfo) -> None:
         images = [to_qimage(p) for p in pages]
@@ -310,15 +314,11 @@ class ReceiptPrinting(QObject):
                 return
         target = path
 
-        def build(report: Any, cancelled: Any) -> str:
-            db = self.db.reopen()
-            try:
-                write_bytes(target, receipt_print.receipt_pdf(db, number))
-            finally:
-                db.close()
+        def build(db: Database, report: Any, cancelled: Any) -> str:
+            write_bytes(target, receipt_print.receipt_pdf(db, number))
             return target
 
-        self._run(build, lambda p: self.message.emit(self.tr("收据已存为 %s") % p))
+        self._run(build, lambda p: self.message.emit(self.tr("收据已存为 %s") % p), read=True)
 
     # ---------- a date range ----------
     def print_batch(self, date_from: dt.date | None, date_to: dt.date | None,
@@ -327,15 +327,11 @@ class ReceiptPrinting(QObject):
         path = save_to or str(Path(self._tmp.name) / "batch.pdf")
         actor = self.operator()
 
-        def build(report: Any, cancelled: Any) -> tuple[str, PdfInfo, list[str]]:
-            db = self.db.reopen()
-            try:
-                receipt_print.write_receipts(db, actor, path, date_from=date_from, date_to=date_to,
-                                           count_prints=False)
-                numbers = [v.number for v in receipt_print.batch_views(db, date_from, date_to)
-                           if not v.voided]
-            finally:
-                db.close()
+        def build(db: Database, report: Any, cancelled: Any) -> tuple[str, PdfInfo, list[str]]:
+            receipt_print.write_receipts(db, actor, path, date_from=date_from, date_to=date_to,
+                                       count_prints=False)
+            numbers = [v.number for v in receipt_print.batch_views(db, date_from, date_to)
+                       if not v.voided]
             return path, raster.info(path), numbers
 
         def built(got: tuple[str, PdfInfo, list[str]]) -> None:
@@ -349,15 +345,11 @@ class ReceiptPrinting(QObject):
                 return
             self._printer = printer
 
-            def paint(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            def paint(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
                 pages = paint_pdf(printer, p, report, cancelled)
                 if pages == info.pages and numbers:
-                    db = self.db.reopen()
-                    try:
-                        ids = [receipts.find_receipt(db, n).id for n in numbers]
-                        receipts.record_prints(db, actor, ids)
-                    finally:
-                        db.close()
+                    ids = [receipts.find_receipt(db, n).id for n in numbers]
+                    receipts.record_prints(db, actor, ids)
                 return pages
 
             def sent(pages: int) -> None:
@@ -366,7 +358,8 @@ class ReceiptPrinting(QObject):
                     return
                 self.message.emit(self.tr("%d 页收据已送打印机。") % pages)
                 self.batch_printed.emit(pages)
+                announce(ops.RECEIPT_PRINTED, by=self.widget)
 
-            self._run(paint, sent, self.tr("正在批量打印收据"))
+            self._run(paint, sent, self.tr("正在批量打印收据"), read=False)
 
-        self._run(build, built, self.tr("正在生成收据"))
+        self._run(build, built, self.tr("正在生成收据"), read=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit, sheets
+from app.changes import Changes
 from app.db import Database, now_iso
 from app.errors import InputError
 from app.ids import new_id
@@ -36,6 +37,7 @@ from app.station import station
 from app.station.accounts import Operator, require_admin
 
 KIND = "recipients"  # the person columns are named as in rosters
+CHANGES = Changes(distributions=True, funds=True, recipients=True, programmes=True)  # what an import of this kind may change
 EARLIEST = dt.date(1990, 1, 1)
 
 FIELDS = sheets.fields(KIND, (

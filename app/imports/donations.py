@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit, sheets
+from app.changes import Changes
 from app.db import Database
 from app.donations import donations, donors
 from app.errors import InputError
@@ -35,6 +36,7 @@ from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
 from app.station.accounts import Operator, require_write
 
 KIND = "donations"
+CHANGES = Changes(donations=True, funds=True)  # what an import of this kind may change
 
 FIELDS = sheets.fields(KIND, (
     Field("seq", "序号", informational=True),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit, sheets
+from app.changes import Changes
 from app.db import Database, now_iso
 from app.errors import InputError
 from app.ids import new_id
@@ -42,6 +43,7 @@ from app.station import station
 from app.station.accounts import Operator, require_write
 
 KIND = "recipients"
+CHANGES = Changes(recipients=True)  # what an import of this kind may change
 
 #: The columns a roster may have. Names people use for each are in app/sheets/synonyms.json.
 FIELDS = sheets.fields(KIND, (

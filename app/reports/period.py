@@ -59,3 +59,25 @@ class Period:
 def station_text(db: Database) -> str:
     st = station.get_station(db)
     return f"{st.name}（{st.station_code}）"
+
+
+def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a named period (None, None for 全部)."""
+    if name == "今年":
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+    if name == "去年":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    if name in ("本月", "上月"):
+        first = today.replace(day=1)
+        if name == "上月":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first, nxt - dt.timedelta(days=1)
+    if name in ("本季度", "上季度"):
+        first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        if name == "上季度":
+            before = first - dt.timedelta(days=1)
+            first = before.replace(month=(before.month - 1) // 3 * 3 + 1, day=1)
+        nxt = first.replace(year=first.year + 1, month=1) if first.month == 10 else first.replace(month=first.month + 3)
+        return first, nxt - dt.timedelta(days=1)
+    return None, None

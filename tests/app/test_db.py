@@ -103,6 +103,27 @@ def test_snapshot_reads_agree_while_another_connection_writes(db):
         other.close()
 
 
+def test_a_job_connection_reads_one_snapshot_or_writes_and_is_closed(db):
+    """`Database.for_job`: a reading job sees one moment and may not write; a writing job writes;
+    both connections are closed when the job ends, also when it fails."""
+    with Database.for_job(db.path, read=True) as job:
+        before = job.scalar("SELECT name FROM station")
+        with db.transaction() as c:
+            c.execute("UPDATE station SET name = 'meanwhile'")
+        assert job.scalar("SELECT name FROM station") == before
+        with pytest.raises(RuntimeError, match="reading"), job.transaction():
+            pass
+    with pytest.raises(sqlite3.ProgrammingError):
+        job.scalar("SELECT 1")  # closed
+    with pytest.raises(ValueError), Database.for_job(db.path, read=False) as job:
+        with job.transaction() as c:
+            c.execute("UPDATE station SET name = 'by the job'")
+        raise ValueError("the job fails after writing")
+    with pytest.raises(sqlite3.ProgrammingError):
+        job.scalar("SELECT 1")
+    assert db.scalar("SELECT name FROM station") == "by the job"
+
+
 def test_nested_transaction_joins_outer(db):
     with pytest.raises(RuntimeError):
         with db.transaction() as c:

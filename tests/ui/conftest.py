@@ -33,3 +33,18 @@ def app_font_restored(qapp):
     yield
     if qapp.font() != font:
         qapp.setFont(font)
+
+
+@pytest.fixture(autouse=True)
+def no_job_left_running(qapp, app_font_restored):
+    """A test that leaves a background job working fails: the job would write into the next test's
+    files, or report to a window that is gone. Every job is then waited for, with what its report
+    starts, so that the next test begins with none."""
+    from ui import worker
+
+    yield
+    left = worker.running()
+    worker.wait_idle()
+    if left:
+        pytest.fail(f"{len(left)} background job(s) still running when the test ended: "
+                    f"{[job.name for job in left]}")

@@ -13,6 +13,7 @@ from ui import failsafe, settings, splash
 from ui.first_run import FirstRunDialog
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
+from ui.worker import wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -83,6 +84,7 @@ def test_every_top_level_window_title_begins_with_charitydesk(qtbot, db, admin):
         qtbot.addWidget(w)
     assert all(w.windowTitle().startswith("CharityDesk") for w in windows), \
         [w.windowTitle() for w in windows]
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_an_unexpected_error_is_one_plain_sentence_and_a_log(qtbot, tmp_path, monkeypatch):

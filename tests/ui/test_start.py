@@ -9,6 +9,7 @@ from app.station import accounts, station
 from ui.first_run import FirstRunDialog
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
+from ui.worker import wait_idle
 
 
 def _ok(dialog):
@@ -92,6 +93,7 @@ def test_main_window_shows_station_operator_and_pages(qtbot, db, admin):
     assert w.current_page() is w.settings_page
     w.actions()[0].trigger()  # Ctrl+1
     assert w.current_page() is w.home
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_large_text_setting(qtbot, db, admin):
@@ -106,6 +108,7 @@ def test_large_text_setting(qtbot, db, admin):
     assert settings.get(settings.LARGE_TEXT) is True
     w.settings_page.large_text.setChecked(False)
     assert QApplication.instance().font().pointSize() == theme.NORMAL_PT
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_lock_hides_pages_and_switches_operator(qtbot, db, admin, volunteer):
@@ -121,6 +124,7 @@ def test_lock_hides_pages_and_switches_operator(qtbot, db, admin, volunteer):
     assert not w.locked and w.centralWidget().isVisible()
     assert w.operator == volunteer
     assert "小李" in w.operator_label.text() and "志愿者" in w.operator_label.text()
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_idle_time_locks_the_window(qtbot, db, admin):
@@ -131,6 +135,7 @@ def test_idle_time_locks_the_window(qtbot, db, admin):
     qtbot.waitUntil(lambda: w.locked, timeout=3000)
     w.lock_dialog.reject()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_window_fits_an_old_screen_in_large_text(qtbot, db, admin):
@@ -148,6 +153,7 @@ def test_window_fits_an_old_screen_in_large_text(qtbot, db, admin):
             assert hint.width() <= 1024 and hint.height() <= 768, (w.page_titles()[row], hint)
     finally:
         w.settings_page.large_text.setChecked(False)
+        wait_idle()  # the pages' charts
     assert QApplication.instance().font().pointSize() == theme.NORMAL_PT
 
 
@@ -216,3 +222,4 @@ def test_first_run_offers_no_ready_made_code_and_a_township_office(qtbot, typer,
     w = MainWindow(db, op)
     qtbot.addWidget(w)
     assert w.current_page() is w.township_page  # a township office opens on its own page
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test

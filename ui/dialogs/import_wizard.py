@@ -5,7 +5,7 @@ as `app.imports.recipients`: `FIELDS`, `preview(db, path, *, sheet, header_row,
 mapping)` returning rows with `number`, `status` (new / duplicate / invalid)
 and `problems`, plus `counts` and `table`; and `apply(db, actor, preview, *,
 skip_invalid, update)` returning an `ImportResult`. Reading and writing run
-on a pool thread with their own connection (`ui.worker.run_job`), so the
+on a pool thread with their own connection (`ui.worker.run_db_job`), so the
 window never freezes; a newer preview makes an older one's answer stale.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,18 +38,20 @@ from PySide6.QtWidgets import (
 )
 
 from app import sheets
+from app.changes import EVERYTHING, Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.imports import recipients as recipient_import
 from app.imports.common import ImportResult
 from app.station.accounts import Operator
+from ui.models.base import KeyedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _TINT = QColor("#fde2e2")       # rows with problems
 _TINT_TEXT = QColor("#7a1f1f")
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(KeyedTableModel):
     """The previewed rows: Excel row number, status, a few of the row's cells, its problems."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -71,16 +73,11 @@ class PreviewModel(QAbstractTableModel):
         self.headers = [heads[0], heads[1], *(h for _, h in shown), heads[2]]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
+    def column_titles(self) -> list[str]:
+        return self.headers
 
     def problems_text(self, row: int) -> str:
         return "；".join(p.text() for p in self.rows[row].problems)
@@ -293,30 +290,26 @@ class ImportWizard(QDialog):
     # ---------- preview ----------
     def _run_preview(self, *, sheet: str | None, mapping: dict[str, str | int | None] | None,
                      header_row: int | None = None, list_sheets: bool = False) -> None:
-        from ui.worker import run_job
+        from ui.worker import run_db_job
 
-        path, service, source = self.path, self.service, self.db
+        path, service = self.path, self.service
         assert path is not None
         self._generation += 1
         generation = self._generation
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             names = sheets.list_sheets(path) if list_sheets else None
-            db = source.reopen()
             try:
-                try:
-                    pv = service.preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping)
-                except sheets.SheetError as exc:
-                    return names, None, exc
-                return names, pv, None
-            finally:
-                db.close()
+                pv = service.preview(db, path, sheet=sheet, header_row=header_row, mapping=mapping)
+            except sheets.SheetError as exc:
+                return names, None, exc
+            return names, pv, None
 
         self.preview = None
         self.import_result = None
         self._set_busy(True, self.tr("正在读取表格……"))
-        run_job(work, lambda out: self._previewed(generation, out),
-                lambda exc: self._failed(generation, exc))
+        run_db_job(self.db, work, read=True, on_done=lambda out: self._previewed(generation, out),
+                   on_error=lambda exc: self._failed(generation, exc))
 
     def _previewed(self, generation: int, out: Any) -> None:
         if generation != self._generation:
@@ -432,24 +425,21 @@ class ImportWizard(QDialog):
     # ---------- import ----------
     def do_import(self) -> None:
         """Write the previewed rows (on a pool thread); all or nothing unless 跳过有错误的行."""
-        from ui.worker import run_job
+        from ui.worker import run_db_job
 
         if self.preview is None or self.busy or not self.operator.can_write:
             return
-        pv, service, source, actor = self.preview, self.service, self.db, self.operator
+        pv, service, actor = self.preview, self.service, self.operator
         skip, update = self.skip_invalid.isChecked(), self.update_existing.isChecked()
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                return service.apply(db, actor, pv, skip_invalid=skip, update=update)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return service.apply(db, actor, pv, skip_invalid=skip, update=update)
 
         self._generation += 1
         generation = self._generation
         self._set_busy(True, self.tr("正在导入……"))
-        run_job(work, self._applied, lambda exc: self._failed(generation, exc))
+        run_db_job(self.db, work, read=False, on_done=self._applied,
+                   on_error=lambda exc: self._failed(generation, exc))
 
     def _applied(self, result: ImportResult) -> None:
         self._generation += 1
@@ -476,6 +466,10 @@ class ImportWizard(QDialog):
             self.status.setText(text)
             self.close_button.setText(self.tr("完成"))
             self.imported.emit(result)
+            from ui.changes import announce
+
+            what = getattr(self.service, "CHANGES", EVERYTHING)
+            announce(what if isinstance(what, Changes) else EVERYTHING, by=self.parentWidget())
             self._message(QMessageBox.Icon.Information, self.tr("导入完成"), text)
         self._update_buttons()
 

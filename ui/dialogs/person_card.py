@@ -9,18 +9,14 @@ before saving and must be confirmed with a second click.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,128 +28,32 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import audit
 from app.db import Database
-from app.errors import CharityDeskError, InputError
+from app.errors import CharityDeskError
 from app.recipients import flags, households, recipients
 from app.recipients import search as recipient_search
-from app.recipients.search import Filters
-from app.rules.codes import PhoneError, parse_phone
-from app.rules.idcard import IdNumber, IdNumberError, age_on, normalise, parse_id
+from app.rules.codes import PhoneError
+from app.rules.idcard import IdNumber, IdNumberError
 from app.station import accounts
+from ui.dialogs.person_checks import PersonChecks
+from ui.dialogs.person_dialogs import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    WARN_STYLE,
+    CloseDialog,
+    HouseholdPicker,
+    parse_birth_date,
+)
+from ui.dialogs.person_history import HistoryTab
 
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b7f3b;"
-HINT_STYLE = "color: #666666;"
-WARN_STYLE = ("background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; padding: 6px;"
-              " color: #5a4500;")
+__all__ = ["CloseDialog", "HouseholdPicker", "PersonCard", "parse_birth_date"]
 
-
-def parse_birth_date(text: str) -> dt.date:
-    """1950-03-04, 1950/3/4, 1950.3.4, 19500304 or 1950年3月4日 → a date; ValueError if not."""
-    s = unicodedata.normalize("NFKC", text or "").strip()
-    m = (re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
-         or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s))
-    if not m:
-        raise ValueError(s)
-    return dt.date(int(m[1]), int(m[2]), int(m[3]))
-
-
-class CloseDialog(QDialog):
-    """Why and when a record is closed: 迁出, 去世 or 不再符合条件, with the date."""
-
-    def __init__(self, name: str, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("注销 %s") % name)
-        form = QFormLayout(self)
-        intro = QLabel(self.tr("注销后记录仍然保留，需要时管理员可以恢复。"))
-        intro.setWordWrap(True)
-        form.addRow(intro)
-        self.reason = QComboBox()
-        self.reason.addItems(list(recipients.CLOSE_REASONS))
-        form.addRow(self.tr("原因(&R)："), self.reason)
-        self.on = QDateEdit(QDate(today.year, today.month, today.day))
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("yyyy-MM-dd")
-        self.on.setMaximumDate(QDate(today.year, today.month, today.day))
-        form.addRow(self.tr("日期(&D)："), self.on)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("注销"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[str, dt.date]:
-        d = self.on.date()
-        return self.reason.currentText(), dt.date(d.year(), d.month(), d.day())
-
-
-class HouseholdPicker(QDialog):
-    """Find someone already registered whose household this person joins."""
-
-    def __init__(self, db: Database, exclude_id: str | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.exclude_id = exclude_id
-        self.chosen: tuple[str, str] | None = None
-        self.setWindowTitle(self.tr("关联家庭成员"))
-        self.resize(520, 420)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("输入同户家人的姓名、拼音首字母或身份证号：")))
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
-        self.results = QListWidget()
-        layout.addWidget(self.results, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("选定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.timer = QTimer(self, singleShot=True, interval=150)
-        self.timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
-        self.results.itemDoubleClicked.connect(lambda _i: self.accept())
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self.timer.stop()  # nothing runs after the dialog has gone
-        super().hideEvent(event)
-
-    def run_search(self) -> None:
-        self.results.clear()
-        text = self.search.text().strip()
-        if not text:
-            return
-        handles = recipient_search.search_ids(self.db, text, Filters(status=None))[:50]
-        rows = recipient_search.fetch_rows(self.db, handles)
-        for h in handles:
-            row = rows.get(h)
-            if row is None or row["id"] == self.exclude_id:
-                continue
-            item = QListWidgetItem(f"{row['name']}  {row['id_number']}  {row['village']}{row['village_group']}")
-            item.setData(Qt.ItemDataRole.UserRole, (row["id"], row["name"]))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def accept(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
-            return
-        self.chosen = item.data(Qt.ItemDataRole.UserRole)
-        super().accept()
-
-
-class PersonCard(QDialog):
+class PersonCard(PersonChecks, QDialog):  # type: ignore[misc]
     """Add (no `recipient_id`) or edit one person.
 
     `on_saved(recipient)` is called after each save, close or reopen — a plain callback,
@@ -174,18 +74,6 @@ class PersonCard(QDialog):
         self._dup_shown_for: tuple[str, str, str] | None = None
         self._join_name = ""
         self._duplicates: list[recipients.PossibleDuplicate] = []
-        self._actions = {"create": self.tr("登记"), "update": self.tr("修改"), "close": self.tr("注销"),
-                         "reopen": self.tr("恢复在册")}
-        self._fields = {
-            "name": self.tr("姓名"), "id_number": self.tr("身份证号"), "sex": self.tr("性别"),
-            "birth_date": self.tr("出生日期"), "village": self.tr("村（社区）"), "village_group": self.tr("组"),
-            "address": self.tr("居住地址"), "phone": self.tr("电话"), "guardian_name": self.tr("监护人"),
-            "guardian_phone": self.tr("监护人电话"), "guardian_relation": self.tr("监护人关系"),
-            "bank_name": self.tr("开户行"), "bank_account": self.tr("银行账号"), "note": self.tr("备注"),
-            "categories": self.tr("人员类别"), "household_id": self.tr("家庭户"),
-            "is_household_head": self.tr("户主"), "status": self.tr("状态"),
-            "closed_reason": self.tr("注销原因"), "closed_on": self.tr("注销日期"),
-        }
         self.setMinimumWidth(680)
 
         layout = QVBoxLayout(self)
@@ -194,7 +82,12 @@ class PersonCard(QDialog):
         self.basic_tab, self.family_tab = self._basic_tab(), self._family_tab()
         self.tabs.addTab(self.basic_tab, self.tr("基本信息(&1)"))
         self.tabs.addTab(self.family_tab, self.tr("家庭、监护人、银行(&2)"))
-        self.tabs.addTab(self._history_tab(), self.tr("状态与历史(&3)"))
+        self.history_tab = HistoryTab(db, operator)
+        self.status_label, self.history = self.history_tab.status_label, self.history_tab.history
+        self.close_button, self.reopen_button = self.history_tab.close_button, self.history_tab.reopen_button
+        self.close_button.clicked.connect(self.close_record)
+        self.reopen_button.clicked.connect(self.reopen_record)
+        self.tabs.addTab(self.history_tab, self.tr("状态与历史(&3)"))
 
         # Flags from the township's return file (已在 XX 站领取 …): shown, never blocking.
         self.township_flags = QLabel()
@@ -371,34 +264,6 @@ class PersonCard(QDialog):
         layout.addStretch(1)
         return page
 
-    def _history_tab(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        row = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.close_button = QPushButton(self.tr("注销…"))
-        self.close_button.clicked.connect(self.close_record)
-        self.reopen_button = QPushButton(self.tr("恢复在册"))
-        self.reopen_button.clicked.connect(self.reopen_record)
-        row.addWidget(self.status_label, 1)
-        row.addWidget(self.close_button)
-        row.addWidget(self.reopen_button)
-        layout.addLayout(row)
-        layout.addWidget(QLabel(self.tr("修改记录（谁、什么时候、改了什么）：")))
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels([self.tr("时间"), self.tr("操作员"), self.tr("操作"),
-                                                self.tr("内容")])
-        self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().hide()
-        self.history.setWordWrap(True)
-        layout.addWidget(self.history, 1)
-        note = QLabel(self.tr("发放记录和微心愿将在相应功能上线后显示在这里。"))
-        note.setStyleSheet(HINT_STYLE)
-        layout.addWidget(note)
-        return page
-
     def _add_category_item(self, name: str, checked: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -448,8 +313,8 @@ class PersonCard(QDialog):
         self._id_changed(self.id_number.text())
         self._show_township_flags()
         self._show_household()
-        self._show_status()
-        self._show_history()
+        self.history_tab.show_status(self.person)
+        self.history_tab.show_history(self.recipient_id)
         writable = self.operator.can_write
         for tab in (self.basic_tab, self.family_tab):
             tab.setEnabled(writable)
@@ -458,24 +323,6 @@ class PersonCard(QDialog):
             self.error.setStyleSheet(HINT_STYLE)
             self.error.setText(self.tr("只读账号：只能查看，不能修改。"))
         self.name.setFocus()
-
-    def _show_status(self) -> None:
-        p = self.person
-        if p is None:
-            self.status_label.setText("")
-            self.close_button.hide()
-            self.reopen_button.hide()
-            return
-        if p.status == "active":
-            self.status_label.setText(self.tr("状态：在册"))
-        else:
-            self.status_label.setText(self.tr("状态：已注销（%s，%s）") % (p.closed_reason, p.closed_on or ""))
-        self.close_button.setVisible(p.status == "active")
-        self.close_button.setEnabled(self.operator.can_write)
-        self.reopen_button.setVisible(p.status != "active")
-        self.reopen_button.setEnabled(self.operator.is_admin)
-        self.reopen_button.setToolTip("" if self.operator.is_admin
-                                      else self.tr("只有管理员可以恢复已注销的记录"))
 
     def _show_household(self) -> None:
         p = self.person
@@ -489,180 +336,6 @@ class PersonCard(QDialog):
             return
         names = "、".join(m.name + (self.tr("（户主）") if m.is_head else "") for m in others)
         self.household_label.setText(self.tr("同户家人：%s") % names)
-
-    def _show_history(self) -> None:
-        entries = audit.history(self.db, self.recipient_id) if self.recipient_id else []
-        rows = [[str(e["at"])[:16].replace("T", " "), e["operator"],
-                 self._actions.get(e["action"], e["action"]), self._change_text(e)]
-                for e in reversed(entries)]
-        if self.recipient_id and not any(e["action"] == "create" for e in entries):
-            rows.append(self._bulk_created())
-        self.history.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                self.history.setItem(r, c, QTableWidgetItem(text))
-        for c in range(3):
-            self.history.resizeColumnToContents(c)
-        self.history.resizeRowsToContents()
-
-    def _bulk_created(self) -> list[str]:
-        """People added in bulk (roster import, demo data) have one audit entry for the batch."""
-        assert self.recipient_id is not None
-        handle = recipient_search.handle_of(self.db, self.recipient_id)
-        row = recipient_search.fetch_rows(self.db, [handle] if handle is not None else []).get(handle or 0)
-        if row is None:
-            return ["", "", self._actions["create"], ""]
-        names = {o.id: o.display_name for o in accounts.list_operators(self.db)}
-        names.setdefault(accounts.SYSTEM.id, accounts.SYSTEM.display_name)
-        return [str(row["created_at"])[:16].replace("T", " "), names.get(row["created_by"], row["created_by"]),
-                self._actions["create"], self.tr("批量登记（花名册导入或演示数据）")]
-
-    def _change_text(self, e: dict[str, Any]) -> str:
-        before, after = e.get("before") or {}, e.get("after") or {}
-        if e["action"] == "create":
-            return self.tr("登记：%s") % after.get("name", "")
-        if e["action"] == "close":
-            return f"{after.get('closed_reason', '')} {after.get('closed_on', '')}"
-        if e["action"] == "reopen":
-            return self.tr("原为已注销（%s %s）") % (before.get("closed_reason", ""), before.get("closed_on", ""))
-        parts = []
-        for key, label in self._fields.items():
-            b, a = before.get(key), after.get(key)
-            if b == a:
-                continue
-            if key == "household_id":
-                parts.append(self.tr("加入了另一个家庭户") if a else self.tr("离开了家庭户"))
-                continue
-            if isinstance(a, list) or isinstance(b, list):
-                b, a = "、".join(b or []), "、".join(a or [])
-            if isinstance(a, bool) or isinstance(b, bool):
-                b, a = (self.tr("是") if b else self.tr("否")), (self.tr("是") if a else self.tr("否"))
-            parts.append(f"{label}：{b or '—'} → {a or '—'}")
-        return "；".join(parts)
-
-    # ---------- live checks ----------
-    def _id_changed(self, text: str) -> None:
-        s = normalise(text)
-        self._id = None
-        locked = False
-        if not s:
-            self.id_message.setStyleSheet(HINT_STYLE)
-            self.id_message.setText(self.tr("没有身份证号也可以登记，请填写性别和出生日期。"))
-        elif len(s) < 18 and len(s) != 15 and re.fullmatch(r"\d*X?", s):
-            self.id_message.setStyleSheet(HINT_STYLE)
-            self.id_message.setText(self.tr("已输入 %d 位，还差 %d 位") % (len(s), 18 - len(s)))
-        else:
-            try:
-                self._id = parse_id(s, today=self.today)
-            except InputError as exc:
-                self.id_message.setStyleSheet(ERROR_STYLE)
-                self.id_message.setText(exc.message)
-            else:
-                locked = True
-                other = recipients.find_by_id_number(self.db, self._id.number)
-                if other is not None and other.id != self.recipient_id:
-                    self.id_message.setStyleSheet(ERROR_STYLE)
-                    self.id_message.setText(self.tr("这个身份证号已经登记过：%s（%s%s），不能重复登记")
-                                            % (other.name, other.village, other.village_group))
-                else:
-                    self.id_message.setStyleSheet(OK_STYLE)
-                    up = (self.tr("（15位旧号码已升级为 %s）") % self._id.number
-                          if self._id.upgraded_from else "")
-                    self.id_message.setText(self.tr("✓ 身份证号有效：%s出生，%s，%d 周岁%s") % (
-                        self._id.birth_date.isoformat(), self._id.sex,
-                        age_on(self._id.birth_date, self.today), up))
-                self.sex.setCurrentText(self._id.sex)
-                self.birth.setText(self._id.birth_date.isoformat())
-        self.sex.setEnabled(not locked)
-        self.birth.setReadOnly(locked)
-        self.sex.setToolTip(self.tr("由身份证号得出") if locked else "")
-        self.birth.setToolTip(self.tr("由身份证号得出") if locked else "")
-        self._birth_changed(self.birth.text())
-        self.dup_timer.start()
-
-    def _birth_value(self) -> dt.date | None:
-        if self._id is not None:
-            return self._id.birth_date
-        text = self.birth.text().strip()
-        return parse_birth_date(text) if text else None
-
-    def _birth_changed(self, _text: str) -> None:
-        try:
-            birth = self._birth_value()
-        except ValueError:
-            self.birth_message.setText(self.tr("出生日期看不懂，请写成 1950-03-04"))
-            self.birth_message.show()
-            self.age_label.setText("")
-            return
-        if birth is not None and birth > self.today:
-            self.birth_message.setText(self.tr("出生日期不能晚于今天"))
-            self.birth_message.show()
-            self.age_label.setText("")
-            return
-        self.birth_message.hide()
-        age = age_on(birth, self.today) if birth else None
-        self.age_label.setText(self.tr("%d 周岁") % age if age is not None else "")
-        child = age is not None and age < 18
-        self.guardian_hint.setText(self.tr("未满18周岁，请填写监护人。") if child else "")
-        self.guardian_hint.setVisible(child)
-
-    def _show_phone(self, text: str, label: QLabel) -> bool:
-        if not text.strip():
-            label.setText("")
-            label.hide()
-            return True
-        label.show()
-        try:
-            parse_phone(text)
-        except InputError as exc:
-            label.setStyleSheet(ERROR_STYLE)
-            label.setText(exc.message)
-            return False
-        label.setStyleSheet(OK_STYLE)
-        label.setText(self.tr("✓ 电话号码有效"))
-        return True
-
-    def _phone_changed(self, text: str) -> None:
-        self._show_phone(text, self.phone_message)
-
-    def _dup_key(self) -> tuple[str, str, str]:
-        try:
-            birth = self._birth_value()
-        except ValueError:
-            birth = None
-        return ("".join(self.name.text().split()), birth.isoformat() if birth else "",
-                self.phone.text().strip())
-
-    def check_duplicates(self) -> list[recipients.PossibleDuplicate]:
-        """Show who may already be this person (same name and birth date, or same phone)."""
-        key = self._dup_key()
-        name, birth, phone = key
-        dups = recipients.possible_duplicates(self.db, name, birth or None, phone,
-                                              exclude_id=self.recipient_id)
-        self._duplicates = dups
-        if not dups:
-            self._dup_shown_for = None
-            self.duplicate_box.hide()
-            self.save_button.setText(self.tr("保存(&S)"))
-            return dups
-        self._dup_shown_for = key
-        self.save_button.setText(self.tr("仍然保存(&S)"))
-        lines = []
-        for d in dups[:5]:
-            why = []
-            if "name_birth" in d.reasons:
-                why.append(self.tr("同名、出生日期相同"))
-            if "phone" in d.reasons:
-                why.append(self.tr("电话相同"))
-            closed = "" if d.status == "active" else self.tr("，已注销")
-            lines.append(self.tr("• %s（%s，%s，%s%s）：%s") % (
-                d.name, d.village or self.tr("村未填"), d.birth_date or self.tr("出生日期未填"),
-                d.id_number or self.tr("无身份证号"), closed, "、".join(why)))
-        more = self.tr("\n……共 %d 人") % len(dups) if len(dups) > 5 else ""
-        self.duplicate_box.setText(self.tr("可能重复登记，请先核对：\n%s%s\n确认不是同一个人，再点“仍然保存”。")
-                                   % ("\n".join(lines), more))
-        self.duplicate_box.show()
-        return dups
 
     # ---------- actions ----------
     def add_category(self) -> None:
@@ -788,7 +461,7 @@ class PersonCard(QDialog):
             return
         self.person = person
         self.error.setText("")
-        self._show_status()
-        self._show_history()
+        self.history_tab.show_status(self.person)
+        self.history_tab.show_history(self.recipient_id)
         if self.on_saved is not None:
             self.on_saved(person)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from app.db import Database
@@ -20,8 +20,8 @@ from app.programmes.distributions import LINE_STATUS_NAMES, Line
 from app.programmes.eligibility import Candidate, Plan
 from app.rules.masking import mask_id
 from app.rules.money import format_fen
+from ui.models.base import Index, KeyedTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 _GREY = QColor(110, 110, 110)
 _RED = QColor(170, 30, 30)
@@ -32,7 +32,7 @@ def _candidate_cells(c: Candidate) -> list[str]:
             mask_id(c.id_number) if c.id_number else "", "、".join(c.categories)]
 
 
-class IncludedModel(QAbstractTableModel):
+class IncludedModel(KeyedTableModel):
     HEADERS = ("姓名", "村/组", "年龄", "身份证号", "类别", "金额（元）", "依据")
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -44,16 +44,8 @@ class IncludedModel(QAbstractTableModel):
         self.rows = list(plan.included) if plan else []
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -78,7 +70,7 @@ class IncludedModel(QAbstractTableModel):
         return self.rows[row]
 
 
-class ExcludedModel(QAbstractTableModel):
+class ExcludedModel(KeyedTableModel):
     HEADERS = ("姓名", "村/组", "年龄", "身份证号", "类别", "未列入原因")
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
@@ -95,16 +87,8 @@ class ExcludedModel(QAbstractTableModel):
         self._cache = {}
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+    def row_count(self) -> int:
+        return len(self.ids)
 
     def candidate(self, row: int) -> Candidate:
         rid = self.ids[row]
@@ -131,7 +115,7 @@ class ExcludedModel(QAbstractTableModel):
         return None
 
 
-class LineModel(QAbstractTableModel):
+class LineModel(KeyedTableModel):
     HEADERS = ("序号", "姓名", "村", "身份证号", "金额（元）", "领取情况", "备注")
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -151,16 +135,8 @@ class LineModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
                 return
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def line(self, row: int) -> Line:
         return self.rows[row]

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,12 +25,15 @@ from app.donations import query as donation_query
 from app.donations.donations import METHOD_NAMES
 from app.donations.query import COLUMNS, Filters, Sort, Totals
 from app.rules.money import format_fen
+from ui.models.base import KeyedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class DonationModel(QAbstractTableModel):
+class DonationModel(KeyedTableModel):
     """Columns are `donation_query.COLUMNS`; UserRole gives the donation id."""
+
+    ROW_NUMBERS = True
 
     #: Emitted after each query; `totals` holds the count and sums of what is shown.
     #: (No argument: PySide6 6.12 crashed at exit after many Signal(object) emits.)
@@ -98,19 +100,11 @@ class DonationModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(COLUMNS) - 1))
 
     # ---------- what the view asks ----------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.totals.count
+    def row_count(self) -> int:
+        return self.totals.count
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._headers[COLUMNS[section]] if 0 <= section < len(COLUMNS) else None
-        return section + 1
+    def column_titles(self) -> list[str]:
+        return [self._headers[c] for c in COLUMNS]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < self.totals.count):

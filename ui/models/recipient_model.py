@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,12 +23,15 @@ from PySide6.QtGui import QBrush, QColor
 from app.db import Database
 from app.recipients import search
 from app.recipients.search import COLUMNS, Filters, Sort
+from ui.models.base import KeyedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class RecipientModel(QAbstractTableModel):
+class RecipientModel(KeyedTableModel):
     """Columns are every key of `search.COLUMNS`; the view hides and orders them."""
+
+    ROW_NUMBERS = True
 
     PAGE = 100
     MAX_PAGES = 40
@@ -101,19 +103,11 @@ class RecipientModel(QAbstractTableModel):
             self.refresh()
 
     # ---------- what the view asks ----------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+    def row_count(self) -> int:
+        return len(self._ids)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._headers[COLUMNS[section]] if 0 <= section < len(COLUMNS) else None
-        return section + 1
+    def column_titles(self) -> list[str]:
+        return [self._headers[c] for c in COLUMNS]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._ids)):

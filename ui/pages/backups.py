@@ -117,20 +117,14 @@ class BackupSection(QGroupBox):
     def back_up(self) -> None:
         if self.job is not None:
             return
-        path = self.db.path
-
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> dict[str, Any]:
-            db = Database.open(path)
-            try:
-                return backup.take_everywhere(db, "manual", progress=report)
-            finally:
-                db.close()
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> dict[str, Any]:
+            return backup.take_everywhere(db, "manual", progress=report)
 
         self.backup_button.setEnabled(False)
         self.status.setText(self.tr("正在备份……"))
-        self.job = worker.run_job(work, self._backed_up, self._failed,
-                                  lambda done, total: self.status.setText(
-                                      self.tr("正在备份……%d%%") % (100 * done // max(total, 1))))
+        self.job = worker.run_db_job(self.db, work, read=False, on_done=self._backed_up, on_error=self._failed,
+                                     on_progress=lambda done, total: self.status.setText(
+                                         self.tr("正在备份……%d%%") % (100 * done // max(total, 1))))
 
     def _backed_up(self, result: dict[str, Any]) -> None:
         self.job = None

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
 from app.db import Database
 from app.donations import query as donation_query
 from app.donations import receipts
@@ -37,6 +38,7 @@ from app.donations.query import Filters, Totals
 from app.funds import funds
 from app.rules.money import format_fen
 from app.station.accounts import Operator
+from ui.changes import announce
 from ui.dialogs.donation_void import DonationVoidDialog
 from ui.dialogs.receipt_batch import ReceiptBatchDialog
 from ui.models.donation_model import DonationModel
@@ -233,7 +235,7 @@ class DonationList(QWidget):
         wizard = ImportWizard(self.db, self.operator, service=donation_import,
                               title=self.tr("导入捐款名单"), shown=("donor_name", "amount", "date"),
                               parent=self)
-        wizard.imported.connect(lambda *_: self.mark_stale())
+        wizard.imported.connect(lambda *_: self.mark_stale())  # the wizard announces it to other pages
         self.import_wizard = wizard
         if path:
             wizard.set_file(path)
@@ -374,6 +376,7 @@ class DonationList(QWidget):
         def finished(result: int) -> None:
             self.void_dialog = None
             if result:
+                announce(ops.DONATION_VOIDED, by=self)
                 self.message.setText(dlg.result_text)
                 keep = d["id"]
                 self.apply_filters()

@@ -32,7 +32,7 @@ from app.reports import fund_ledger
 from app.rules.money import format_fen
 from app.station.accounts import Operator
 from ui.dialogs.fund_dialogs import NewFundDialog, PayDialog, SpendDialog, TransferDialog
-from ui.worker import run_job
+from ui.worker import run_db_job
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -260,12 +260,8 @@ class FundsPage(QWidget):
         db = self.db
         self.export_button.setEnabled(False)
 
-        def work(report: Any, cancelled: Any) -> Any:
-            own = db.reopen()
-            try:
-                return fund_ledger.export_ledger(own, fid, path, progress=report, cancelled=cancelled)[0]
-            finally:
-                own.close()
+        def work(own: Any, report: Any, cancelled: Any) -> Any:
+            return fund_ledger.export_ledger(own, fid, path, progress=report, cancelled=cancelled)[0]
 
         def done(written: Any) -> None:
             self.job = None
@@ -279,4 +275,4 @@ class FundsPage(QWidget):
             self.notify(exc.message if isinstance(exc, CharityDeskError) else self.tr("程序内部错误：%s") % exc,
                         error=True)
 
-        self.job = run_job(work, done, failed)
+        self.job = run_db_job(db, work, read=False, on_done=done, on_error=failed)

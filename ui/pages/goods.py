@@ -32,7 +32,7 @@ from app.goods.quantities import format_quantity
 from app.reports import goods_ledger
 from app.station.accounts import Operator
 from ui.pages.goods_forms import CountForm, HandOutForm
-from ui.worker import run_job
+from ui.worker import run_db_job
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -205,12 +205,8 @@ class GoodsPage(QWidget):
         db, until = self.db, self.day()
         self.export_button.setEnabled(False)
 
-        def work(report: Any, cancelled: Any) -> Any:
-            own = db.reopen()
-            try:
-                return goods_ledger.export_ledger(own, path, date_to=until, progress=report, cancelled=cancelled)[0]
-            finally:
-                own.close()
+        def work(own: Any, report: Any, cancelled: Any) -> Any:
+            return goods_ledger.export_ledger(own, path, date_to=until, progress=report, cancelled=cancelled)[0]
 
         def done(written: Any) -> None:
             self.job = None
@@ -224,4 +220,4 @@ class GoodsPage(QWidget):
             self._form_done(exc.message if isinstance(exc, CharityDeskError) else self.tr("程序内部错误：%s") % exc,
                             True)
 
-        self.job = run_job(work, done, failed)
+        self.job = run_db_job(db, work, read=False, on_done=done, on_error=failed)

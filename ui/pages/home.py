@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -20,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.db import Database
 from app.funds import funds
-from app.reports.period import Period
+from app.reports.charts import ChartData, year_charts
 from app.rules.money import format_fen
 from app.station import overview
 from ui.pages.home_reminders import RemindersBox
-from ui.widgets.charts import BarChart, ChartData, Series
-from ui.worker import Job, run_job
+from ui.widgets.charts import BarChart
+from ui.worker import Job, run_db_job
 
 
 class HomePage(QWidget):
+    cares = Changes(donations=True, funds=True, recipients=True, distributions=True)
+
     def __init__(self, db: Database, station_name: str, parent: QWidget | None = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
@@ -87,10 +90,21 @@ class HomePage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.apply_changes(self.cares)
+
+    def apply_changes(self, what: Changes) -> None:
+        """Figures always (one small query); the fund table when money moved; charts for gifts."""
         ov = overview.overview(self.db)
         for key, label in self.figures.items():
             value = getattr(ov, key)
             label.setText(format_fen(value) if key.endswith("_fen") else f"{value:,}")
+        if what.funds or what.donations or what.distributions:
+            self._show_funds()
+        if what.donations:
+            self.refresh_charts()
+        self.reminders.refresh()  # what needs doing can change with any record
+
+    def _show_funds(self) -> None:
         rows = funds.list_funds(self.db)
         self.funds.setRowCount(len(rows))
         for r, f in enumerate(rows):
@@ -101,25 +115,17 @@ class HomePage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.funds.setItem(r, c, item)
 
-        self.reminders.refresh()
-        self.refresh_charts()
-
     def refresh_charts(self) -> None:
         if self.chart_job is not None:  # a donation saved meanwhile: count again when this one ends
             self._chart_wanted = True
             return
         year = self.today().year
-        source = self.db
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                with db.snapshot():
-                    return year_charts(db, year)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return year_charts(db, year)
 
-        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+        self.chart_job = run_db_job(self.db, work, read=True, on_done=self._charts_ready,
+                                    on_error=self._charts_failed)
 
     def _charts_ready(self, charts: tuple[ChartData, ChartData]) -> None:
         self.by_month.set_data(charts[0])
@@ -137,31 +143,3 @@ class HomePage(QWidget):
         if self._chart_wanted:
             self._chart_wanted = False
             self.refresh_charts()
-
-def largest(rows: list[Any], n: int) -> list[Any]:
-    """The `n` rows with the most money, kept in their own order (a chart has room for a few)."""
-    if len(rows) <= n:
-        return rows
-    keep = {id(r) for r in sorted(rows, key=lambda r: -r.total_fen)[:n]}
-    return [r for r in rows if id(r) in keep]
-
-
-def aid_chart(title: str, rows: list[Any], n: int) -> ChartData:
-    """One bar of aid per row, the `n` largest; the title says when some were left out."""
-    found = largest(rows, n)
-    if len(rows) > len(found):
-        title += QCoreApplication.translate("charts", "（前 %s 个，共 %s 个）") % (len(found), len(rows))
-    return ChartData(title, tuple(r.name for r in found), (Series("救助支出", tuple(r.total_fen for r in found)),))
-
-
-def year_charts(db: Database, year: int) -> tuple[ChartData, ChartData]:
-    """On a pool thread: this year's money in and out by month, and aid by category."""
-    from app.reports import figures
-
-    period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    months = figures.by_month(db, period)
-    by_month = ChartData(f"{year}年每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
-                         (Series("捐赠收入", tuple(m.received_fen for m in months)),
-                          Series("救助支出", tuple(m.aid_fen for m in months))))
-    by_category = aid_chart(f"{year}年各人员类别救助支出", figures.aid_by_category(db, period), 8)
-    return by_month, by_category

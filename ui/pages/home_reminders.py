@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from app.db import Database
 from app.reports import reminders
-from ui.worker import Job, run_job
+from ui.worker import Job, run_db_job
 
 
 class RemindersBox(QGroupBox):
@@ -39,15 +39,10 @@ class RemindersBox(QGroupBox):
             return
         source, today = self.db, self.today()
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                with db.snapshot():
-                    return reminders.reminders(db, today=today)
-            finally:
-                db.close()
+        def work(db: Any, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return reminders.reminders(db, today=today)
 
-        self.job = run_job(work, self.show_items, self._failed)
+        self.job = run_db_job(source, work, read=True, on_done=self.show_items, on_error=self._failed)
 
     def show_items(self, items: list[reminders.Reminder]) -> None:
         self.job = None

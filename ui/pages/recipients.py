@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
@@ -42,10 +44,11 @@ from app.recipients import search as recipient_search
 from app.recipients.search import COLUMNS, DEFAULT_COLUMNS, Filters
 from app.station.accounts import Operator
 from ui import settings
+from ui.changes import announce
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.person_card import PersonCard
 from ui.models.recipient_model import RecipientModel
-from ui.worker import Job, run_job
+from ui.worker import Job, every, run_db_job
 
 #: Default column widths, as the text they should fit (measured in the current font).
 _WIDTHS = {"name": "中" * 5, "sex": "中" * 3, "age": "中" * 3, "birth_date": "0000-00-00",
@@ -72,6 +75,8 @@ def _fit_popup(combo: QComboBox) -> None:
 
 
 class RecipientsPage(QWidget):
+    cares = Changes(recipients=True)
+
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -395,6 +400,7 @@ class RecipientsPage(QWidget):
         return card
 
     def _saved(self, person: recipients.Recipient, new: bool) -> None:
+        announce(ops.RECIPIENT_SAVED, by=self)
         handle = recipient_search.handle_of(self.db, person.id)
         if handle is None:
             return
@@ -435,24 +441,12 @@ class RecipientsPage(QWidget):
             if not path:
                 return None
         text, filters, sort = self.search.text(), self.filters(), self.model.sort_spec
-        source = self.db
 
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from app.recipients.export import export_recipients
 
-            step = [0]
-
-            def every_tenth(done: int, total: int) -> None:  # few signals across threads
-                if done >= total or done * 10 >= (step[0] + 1) * total:
-                    step[0] = done * 10 // max(total, 1)
-                    report(done, total)
-
-            db = source.reopen()
-            try:
-                return export_recipients(db, path, mask=mask, text=text, filters=filters, sort=sort,
-                                         progress=every_tenth, cancelled=cancelled)
-            finally:
-                db.close()
+            return export_recipients(db, path, mask=mask, text=text, filters=filters, sort=sort,
+                                     progress=every(10, report), cancelled=cancelled)
 
         self.progress = QProgressDialog(self.tr("正在导出……"), self.tr("取消"), 0, 0, self)
         self.progress.setWindowTitle(self.tr("导出 Excel"))
@@ -460,7 +454,8 @@ class RecipientsPage(QWidget):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.export_button.setEnabled(False)
-        job = run_job(work, self._exported, self._export_failed, self._export_progress)
+        job = run_db_job(self.db, work, read=True, on_done=self._exported, on_error=self._export_failed,
+                         on_progress=self._export_progress)
         self.progress.canceled.connect(job.cancel)
         QTimer.singleShot(400, self.progress, self.progress.show)  # long exports show it at once
         self.export_job = job

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -34,46 +34,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import changes as ops
+from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
 from app.reports.catalog import KINDS, ReportKind, Request
-from app.reports.period import Period
-from app.rules.money import format_fen
+from app.reports.charts import Figures, chart_figures
+from app.reports.period import Period, preset_dates
 from app.station import accounts
 from ui import settings
-from ui.pages.home import aid_chart
-from ui.widgets.charts import BarChart, ChartData, Series
+from ui.changes import announce
+from ui.widgets.charts import BarChart
 from ui.widgets.dates import py_date
-from ui.worker import Job, run_job
+from ui.worker import Job, every, run_db_job
 
+#: The named periods of `app.reports.period.preset_dates`, and 自定义.
 PRESETS = ("今年", "去年", "本月", "上月", "本季度", "上季度", "全部", "自定义")
 BREAKDOWNS = ("按基金", "按救助项目", "按人员类别", "按村（社区）")
 
 
-def preset_dates(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of a named period (None, None for 全部)."""
-    if name == "今年":
-        return today.replace(month=1, day=1), today.replace(month=12, day=31)
-    if name == "去年":
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    if name in ("本月", "上月"):
-        first = today.replace(day=1)
-        if name == "上月":
-            first = (first - dt.timedelta(days=1)).replace(day=1)
-        nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return first, nxt - dt.timedelta(days=1)
-    if name in ("本季度", "上季度"):
-        first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-        if name == "上季度":
-            before = first - dt.timedelta(days=1)
-            first = before.replace(month=(before.month - 1) // 3 * 3 + 1, day=1)
-        nxt = first.replace(year=first.year + 1, month=1) if first.month == 10 else first.replace(month=first.month + 3)
-        return first, nxt - dt.timedelta(days=1)
-    return None, None
-
-
 class ReportsPage(QWidget):
+    cares = Changes(donations=True, funds=True, distributions=True)
+
     def __init__(self, db: Database, parent: QWidget | None = None, *,
                  today: Callable[[], dt.date] = dt.date.today,
                  operator: Callable[[], accounts.Operator] = lambda: accounts.SYSTEM) -> None:
@@ -86,6 +69,7 @@ class ReportsPage(QWidget):
         self.last_result: dict[str, Any] | BaseException | None = None
         self._yearly = False  # the chosen report covers a year (the year box), not the dates
         self._chart_wanted = False
+        self._charts_skipped = False  # the count came due while the page was hidden
         layout = QVBoxLayout(self)
 
         # ---- the period ----
@@ -202,7 +186,7 @@ class ReportsPage(QWidget):
         layout.addWidget(box, 1)
 
         self._chart_timer = QTimer(self, singleShot=True, interval=250)
-        self._chart_timer.timeout.connect(self.refresh_charts)
+        self._chart_timer.timeout.connect(self._charts_due)
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.preset.setCurrentIndex(0)
         self._preset_chosen()
@@ -322,26 +306,16 @@ class ReportsPage(QWidget):
                 chosen += suffix
             settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
             req = Request(Path(chosen), req.period, req.year, req.mask)
-        source = self.db
 
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            step = [0]
-
-            def now_and_then(done: int, total: int) -> None:  # at most ~50 signals across threads
-                if done >= total or done * 50 >= (step[0] + 1) * total:
-                    step[0] = done * 50 // max(total, 1)
-                    report(done, total)
-
-            db = source.reopen()
-            try:
-                return kind.export(db, req, progress=now_and_then, cancelled=cancelled)
-            finally:
-                db.close()
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            return kind.export(db, req, progress=every(50, report), cancelled=cancelled)
 
         self._show_done(None)
         self.progress.setRange(0, 0)  # busy until the first figure arrives
         self._busy(True)
-        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        # Not a snapshot: an export writes its line in the audit log.
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
         return self.export_job
 
     def export_to_township(self, folder: str | None = None) -> Job | None:
@@ -359,27 +333,24 @@ class ReportsPage(QWidget):
             if not folder:
                 return None
             settings.put(settings.EXPORT_FOLDER, folder)
-        source, today = self.db, self.today()
+        today = self.today()
 
-        def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from app.station.station import identity
             from app.township.station_file import export_station
 
-            db = source.reopen()
-            try:
-                me = identity(db)
-                stop = period.date_to or today
-                name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
-                result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
-                                        progress=report, cancelled=cancelled)
-                return {**result, "kind": "station"}
-            finally:
-                db.close()
+            me = identity(db)
+            stop = period.date_to or today
+            name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+            result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
+                                    progress=report, cancelled=cancelled)
+            return {**result, "kind": "station"}
 
         self._show_done(None)
         self.progress.setRange(0, 0)
         self._busy(True)
-        self.export_job = run_job(work, self._exported, self._failed, self._progress)
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
         return self.export_job
 
     def import_flags(self, path: str | None = None) -> None:
@@ -398,6 +369,7 @@ class ReportsPage(QWidget):
             self._show_done(exc)
             self.message.setText(self.tr("回执没有导入：%s") % exc.message)
             return
+        announce(ops.RECIPIENT_FLAGS_IMPORTED, by=self)
         self._show_done(None)
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])
@@ -463,6 +435,19 @@ class ReportsPage(QWidget):
         """Called when the page is shown: the figures may have changed since."""
         self._chart_timer.start()
 
+    def _charts_due(self) -> None:
+        """A hidden page (another page in front, the window closed) counts when it is shown."""
+        if self.isVisible():
+            self.refresh_charts()
+        else:
+            self._charts_skipped = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._charts_skipped:
+            self._charts_skipped = False
+            self._chart_timer.start()
+
     def refresh_charts(self) -> None:
         if self.chart_job is not None:  # one at a time; the newest choice runs when this one ends
             self._chart_wanted = True
@@ -475,17 +460,12 @@ class ReportsPage(QWidget):
             self.by_part.set_data(None)
             return
         part = self.breakdown.currentIndex()
-        source = self.db
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                with db.snapshot():  # the summary and both charts from the same moment
-                    return chart_figures(db, period, part)
-            finally:
-                db.close()
+        def work(db: Database, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return chart_figures(db, period, part)  # a snapshot: the summary and both charts from one moment
 
-        self.chart_job = run_job(work, self._charts_ready, self._charts_failed)
+        self.chart_job = run_db_job(self.db, work, read=True, on_done=self._charts_ready,
+                                    on_error=self._charts_failed)
 
     def _charts_ready(self, figures: Figures) -> None:
         if self._again():  # the person chose another period meanwhile: these figures are for the old one
@@ -513,34 +493,3 @@ class ReportsPage(QWidget):
             self.refresh_charts()
             return True
         return False
-
-
-Figures = tuple[str, ChartData | None, ChartData | None, tuple[dt.date, dt.date] | None]
-
-
-def chart_figures(db: Database, period: Period, part: int) -> Figures:
-    """On a pool thread: the summary line, the by-month chart, one breakdown chart, and the
-    first and last day the period covers (for 全部: the first and last record)."""
-    from app.reports import figures
-
-    months = figures.by_month(db, period)
-    received = sum(m.received_fen for m in months)
-    aid = sum(m.aid_fen for m in months)
-    text = (f"捐赠 {sum(m.donations for m in months):,} 笔，收入 {format_fen(received)} 元；"
-            f"救助 {sum(m.aid_lines for m in months):,} 人次，支出 {format_fen(aid)} 元。")
-    yearly = bool(months) and len(months[0].bucket.key) == 4
-    month_chart = ChartData("每年捐赠收入与救助支出" if yearly else "每月捐赠收入与救助支出", tuple(m.bucket.label for m in months),
-                            (Series("捐赠收入", tuple(m.received_fen for m in months)),
-                             Series("救助支出", tuple(m.aid_fen for m in months)))) if months else None
-    if part == 0:
-        got = {r.name: r.total_fen for r in figures.received_by_fund(db, period)}
-        paid = {r.name: r.total_fen for r in figures.aid_by_fund(db, period)}
-        names = tuple([*got, *(n for n in paid if n not in got)])
-        part_chart = ChartData("各基金收入与支出", names, (Series("收入", tuple(got.get(n, 0) for n in names)),
-                                                           Series("支出", tuple(paid.get(n, 0) for n in names))))
-    else:
-        title, rows = {1: ("各救助项目支出", figures.aid_by_programme),
-                       2: ("各人员类别救助支出", figures.aid_by_category),
-                       3: ("各村（社区）救助支出", figures.aid_by_village)}[part]
-        part_chart = aid_chart(title, rows(db, period), 12)
-    return text, month_chart, part_chart if part_chart.labels else None, figures.span(db, period)

@@ -39,7 +39,7 @@ from ui.dialogs.wish_dialogs import (
     PledgeDialog,
     ReasonDialog,
 )
-from ui.worker import run_job
+from ui.worker import run_db_job
 
 LATE = QColor("#f8d7da")  # a claim past its contact deadline
 WAITING = QColor("#fff3cd")  # published more than 14 days ago, nobody has claimed it
@@ -226,14 +226,11 @@ class WishesPage(QWidget):
                 return
         source, today = self.db, self.today()
 
-        def work(_report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            db = source.reopen()
-            try:
-                return share.write(db, Path(path), today)
-            finally:
-                db.close()
+        def work(db: Any, _report: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return share.write(db, Path(path), today)
 
-        self.export_job = run_job(work, self._exported, self._export_failed)
+        self.export_job = run_db_job(source, work, read=False, on_done=self._exported,
+                                     on_error=self._export_failed)
 
     def _exported(self, result: dict[str, Any]) -> None:
         self.export_job = None

@@ -149,3 +149,12 @@ def test_recipients_page_opens_the_wizard_and_refreshes_after_import(qtbot, db, 
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=20000)
     assert page.count_label.text() == "共 1 人"
     wait_all()
+
+
+def test_the_preview_model_passes_qtmodeltester(qtmodeltester, qtbot, wizard, roster):
+    loaded(qtbot, wizard, roster)
+    assert wizard.model.rowCount() == 2
+    qtmodeltester.check(wizard.model)
+    wizard.only_problems.setChecked(True)  # the filtered view too
+    assert wizard.model.rowCount() == 1
+    qtmodeltester.check(wizard.model)

@@ -52,6 +52,7 @@ def test_a_volunteer_cannot_restore(qtbot, db, volunteer):
     w, section = _section(qtbot, db, volunteer)
     assert section.table.rowCount() == 1
     assert not section.restore_button.isEnabled() and section.admin_note.isVisible()
+    worker.wait_idle()  # 首页's charts
 
 
 def test_restore_asks_saying_what_will_be_lost_then_closes_the_window(qtbot, db, admin):

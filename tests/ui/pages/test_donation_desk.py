@@ -17,7 +17,7 @@ from ui import printing
 from ui.main_window import MainWindow
 from ui.models.donation_model import DonationModel
 from ui.pages.donations import DonationsPage
-from ui.worker import wait_all
+from ui.worker import wait_all, wait_idle
 
 # The offscreen platform cannot raise windows or grab the keyboard for the completer popup.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
@@ -216,6 +216,7 @@ def test_main_window_has_the_donation_desk(qtbot, db, admin):
     w = MainWindow(db, admin)
     qtbot.addWidget(w)
     assert isinstance(w.donations_page, DonationsPage)
+    wait_idle()  # 首页's charts
 
 
 def test_a_gift_recorded_elsewhere_shows_in_the_list_after_refresh(db, volunteer):

@@ -169,3 +169,17 @@ def test_draft_survives_and_can_be_cancelled(qtbot, page, db, station, monkeypat
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     assert distributions.get_distribution(db, draft[0].id).status == "cancelled"
     assert page.plan is None
+
+
+def test_the_distribution_models_pass_qtmodeltester(qtmodeltester, qtbot, page, monkeypatch):
+    """The candidate list (in and out, the reasons fetched a page at a time) and a day's lines."""
+    page.date.setDate(QDate(2026, 1, 20))
+    qtmodeltester.check(page.included_model)  # empty before a list is made
+    run(qtbot, page, page.generate_button)
+    assert page.included_model.rowCount() == 12 and page.excluded_model.rowCount() == 3
+    qtmodeltester.check(page.included_model)
+    qtmodeltester.check(page.excluded_model)
+    monkeypatch.setattr(page, "ask_yes", lambda *a: True)
+    run(qtbot, page, page.confirm_button)
+    assert page.line_model.rowCount() == 12
+    qtmodeltester.check(page.line_model)

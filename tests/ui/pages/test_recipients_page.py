@@ -14,6 +14,7 @@ from app.station import accounts
 from ui import settings
 from ui.dialogs.person_card import PersonCard
 from ui.pages.recipients import RecipientsPage, parse_columns
+from ui.worker import wait_idle
 
 
 def idn(birth, seq="122", region="370303"):
@@ -210,6 +211,7 @@ def test_main_window_uses_the_register_page(qtbot, db, admin, register):
     assert isinstance(w.recipients_page, RecipientsPage)
     w.nav.setCurrentRow(2)
     assert w.recipients_page.count_label.text() == "共 3 人"
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_typing_and_editing_do_not_leak_references_to_true(qtbot, page, register):
@@ -252,3 +254,4 @@ def test_fits_a_1024_by_768_screen(qtbot, db, admin, register, large):
         assert 150 + hint.width() + 12 <= 1024 and hint.height() <= 600, hint
     finally:
         theme.apply_text_size(False)
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test

@@ -14,6 +14,7 @@ from app.excel import Cancelled
 from app.reports import catalog
 from ui import worker
 from ui.pages.reports import PRESETS, ReportsPage, preset_dates
+from ui.worker import wait_idle
 
 
 @pytest.fixture
@@ -208,6 +209,7 @@ def test_closing_the_window_cancels_a_running_export(qtbot, db, admin, tmp_path)
     assert not w.isVisible()
     worker.wait_all()  # what ui.app.run does once the window is gone
     assert stopped == [True] and not (tmp_path / "never.xlsx").exists()
+    wait_idle()  # the pages' background jobs (首页's charts) end with the test
 
 
 def test_a_yearly_report_ignores_dates_in_the_wrong_order(qtbot, page, tmp_path):
@@ -321,9 +323,9 @@ def test_a_job_finishing_after_its_page_is_gone_calls_nothing(qtbot):
             self.setText(str(result))
 
     owner = Owner()
-    assert worker._alive(owner.done) and worker._alive(calls.append)
+    assert worker.alive(owner.done) and worker.alive(calls.append)
     shiboken6.delete(owner)
-    assert not worker._alive(owner.done)
+    assert not worker.alive(owner.done)
     job = worker.run_job(lambda _r, _c: 7, owner.done)
     qtbot.waitUntil(lambda: job not in worker._running, timeout=5000)
     assert calls == []  # the deleted label was never touched
