@@ -86,6 +86,19 @@ SPEC[7] = {
     "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
                        "created_at", "created_by"),
 }
+# Step 9 (meal subsidies): canteens, the scheme, enrolments and the confirmed statements.
+SPEC[9] = {
+    **SPEC[7],
+    "meal_canteens": ("id", "name", "village", "contact", "phone", "bank_name", "bank_account", "status",
+                      "created_at", "created_by"),
+    "meal_schemes": ("id", "fund_id", "effective_from", "cap_week", "cap_month", "created_at", "created_by"),
+    "meal_enrolments": ("id", "recipient_id", "canteen_id", "enrolled_from", "closed_on", "closed_reason",
+                        "created_at", "created_by"),
+    "meal_statements": ("id", "canteen_id", "month", "fund_id", "people", "meals", "total_fen", "paid_on",
+                        "status", "reversal_reason", "replaces_id", "created_at", "created_by"),
+    "meal_statement_lines": ("id", "statement_id", "line_no", "recipient_id", "tier", "meals", "unsubsidised",
+                             "rates", "subsidy_fen"),
+}
 CURRENT_SPEC = max(SPEC)
 #: Every table some spec protects, in a fixed order.
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(t for spec in SPEC.values() for t in spec))
@@ -96,7 +109,8 @@ TABLE_NAMES = {
     "distributions": "发放批次", "distribution_adjustments": "发放名单调整", "fund_outflows": "基金支出",
     "funds": "基金", "recipients": "受助对象", "households": "家庭户", "donors": "捐赠人",
     "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
-    "fund_spending": "支出", "fund_transfers": "基金调拨",
+    "fund_spending": "支出", "fund_transfers": "基金调拨", "meal_canteens": "助餐点", "meal_schemes": "助餐补贴方案",
+    "meal_enrolments": "助餐登记", "meal_statements": "助餐结算单", "meal_statement_lines": "助餐结算明细",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \
