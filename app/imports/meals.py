@@ -75,6 +75,7 @@ def preview(db: Database, path: str | Path, canteen: Canteen, month: str) -> Mea
     id_header = table.layout.header_of("id_number") or "身份证号"
     name_header = table.layout.header_of("name") or "姓名"
     meals_header = table.layout.header_of("meals") or "就餐次数"
+    total: int | None
     for row in table.rows:
         pv.errors.extend(row.problems)
         if row.problems:
@@ -82,17 +83,16 @@ def preview(db: Database, path: str | Path, canteen: Canteen, month: str) -> Mea
         rid = _match(row, by_id, enrolled, pv.errors, id_header, name_header)
         days: list[int] = []
         bad = False
-        total: int | None
         if pv.grid:
             days = [0] * counts.DAYS
             for header, text in row.notes:
-                d = day_cols.get(str(header).strip())
-                if d is None:
+                col_day = day_cols.get(str(header).strip())
+                if col_day is None:
                     continue
                 try:
-                    days[d - 1] += counts.parse_mark(text)
+                    days[col_day - 1] += counts.parse_mark(text)
                 except ValueError:
-                    pv.errors.append(Problem(row.number, header, counts.mark_problem(text, d), "bad_mark"))
+                    pv.errors.append(Problem(row.number, header, counts.mark_problem(text, col_day), "bad_mark"))
                     bad = True
             total = sum(days)
             stated = row.get("meals")
