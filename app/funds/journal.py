@@ -210,6 +210,10 @@ def describe(db: Database, source: str, source_id: str) -> str:
         row = _all(db, "SELECT a.name, b.name, t.decision_ref FROM fund_transfers t JOIN funds a"
                         " ON a.id = t.from_fund_id JOIN funds b ON b.id = t.to_fund_id WHERE t.id = ?", (source_id,))
         return f"{row[0][0]} → {row[0][1]}（{row[0][2]}）" if row else ""
+    if source == "meal_statement":
+        row = _all(db, "SELECT c.name, s.month, s.people, s.meals FROM meal_statements s JOIN meal_canteens c"
+                        " ON c.id = s.canteen_id WHERE s.id = ?", (source_id,))
+        return f"助餐补贴：{row[0][0]} {row[0][1]}（{row[0][2]} 人 {row[0][3]} 餐）" if row else ""
     if source == "fund":
         return "基金设立时的余额"
     return ""

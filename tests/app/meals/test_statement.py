@@ -110,3 +110,10 @@ def test_scheme_refuses_bad_tiers_and_going_backwards(db, admin):
     with pytest.raises(Conflict, match="不能往回改"):
         scheme.set_scheme(db, admin, fund.id, tiers, effective_from=dt.date(2025, 12, 1))
     assert len(scheme.schemes(db)) == 1
+
+
+def test_the_fund_ledger_says_which_canteen_and_month_was_paid(db, admin, month):
+    canteen, _ = month
+    statement.confirm(db, admin, canteen, MONTH, on=TODAY)
+    last = journal.ledger(db, funds.find_fund(db, "助餐基金").id)[-1]
+    assert last["what"] == "助餐补贴：东风长者食堂 2026-03（6 人 33 餐）"
