@@ -24,6 +24,7 @@ from ui.idle_lock import IdleWatcher
 from ui.pages.donations import DonationsPage
 from ui.pages.funds import FundsPage
 from ui.pages.home import HomePage
+from ui.pages.meals import MealsPage
 from ui.pages.operators_section import OperatorsSection
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         if self.settings_page.backups is not None:
             self.settings_page.backups.restore_requested.connect(self._restore_requested)
         self._add_page(self.tr("设置"), self.settings_page, "Ctrl+7")
+        self.meals_page: QWidget = MealsPage(db, lambda: self.operator)
+        self._add_page(self.tr("助餐"), self.meals_page, "Ctrl+9")
         self.township_page = TownshipPage()
         self._add_page(self.tr("乡镇汇总"), self.township_page, "Ctrl+8")
         self.nav.currentRowChanged.connect(self._show_page)

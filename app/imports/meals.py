@@ -193,3 +193,14 @@ def import_meals(db: Database, actor: Operator, path: str | Path, canteen: Cante
 
     counts.refuse_if_settled(db, canteen, month)
     return run_import(path, report, dry_run, lambda: preview(db, path, canteen, month), apply)
+
+
+def import_month(db: Database, actor: Operator, path: str | Path, canteen_id: str, month: str) -> ImportResult:
+    """The window's import, on the worker with its own connection."""
+    from app.meals.scheme import get_canteen
+
+    own = db.reopen()
+    try:
+        return import_meals(own, actor, path, get_canteen(own, canteen_id), month)
+    finally:
+        own.close()

@@ -126,3 +126,18 @@ def not_enrolled_of_age(db: Database, today: dt.date | None = None, limit: int =
                 " WHERE r.status = 'active' AND r.birth_date IS NOT NULL AND r.birth_date <= ?"
                 " AND NOT EXISTS (SELECT 1 FROM meal_enrolments e WHERE e.recipient_id = r.id AND e.closed_on IS NULL)"
                 " ORDER BY r.birth_date LIMIT ?", (born_by.isoformat(), limit))]
+
+
+def find_people(db: Database, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """People of the register matching `text` (name, pinyin, ID number — as everywhere), with the
+    canteen each is enrolled at now ('' when none)."""
+    from app.recipients import search
+
+    handles = search.search_ids(db, text)[:limit]
+    rows = search.fetch_rows(db, handles)
+    where = {r[0]: r[1] for r in db.tuples(
+        "SELECT e.recipient_id, c.name FROM meal_enrolments e JOIN meal_canteens c ON c.id = e.canteen_id"
+        " WHERE e.closed_on IS NULL")} if rows else {}
+    return [{"recipient_id": d["id"], "name": d["name"], "id_number": d["id_number"], "village": d["village"],
+             "age": d["age"], "categories": "、".join(d["categories"]), "canteen": where.get(d["id"], "")}
+            for h in handles if (d := rows.get(h))]
