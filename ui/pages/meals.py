@@ -153,7 +153,7 @@ class MealsPage(QWidget):
         self.grid = QTableWidget(0, 1 + counts.DAYS)
         self.grid.setHorizontalHeaderLabels([self.tr("姓名")] + [str(d) for d in range(1, counts.DAYS + 1)])
         self.grid.horizontalHeader().setDefaultSectionSize(26)
-        self.grid.setColumnWidth(0, 80)
+        self.grid.setColumnWidth(0, 110)
         v.addWidget(self.grid, 1)
         self.tabs.addTab(tab, self.tr("就餐记录"))
         self.import_button.clicked.connect(self.import_file)
