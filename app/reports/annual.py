@@ -68,6 +68,7 @@ def build(db: Database, year: int) -> tuple[list[figures.MonthRow], list[Table]]
         _pivot_table("村支出", "村（社区）", bs, figures.aid_by_village(db, period), "救助人次"),
         _pivot_table("其他支出", "用途", bs, figures.spending_by_purpose(db, period), "笔数"),
         _pivot_table("基金调拨", "基金", bs, figures.transfers_by_fund(db, period), "笔数"),
+        _pivot_table("助餐补贴", "助餐点 · 档次", bs, figures.meals_by_canteen_and_tier(db, period), "人次"),
     ]
     return months, tables
 
@@ -99,6 +100,8 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
                  "每月一列，右边是全年合计和笔数（人次）；每张表的合计等于第一张表的对应合计。"),
         ("人员类别", "一人有多个类别时，按发放时登记的第一个类别计，每人次只计一次，各类别相加等于总支出。"),
         ("基金支出", "按发放批次所用的基金计（导入的历史发放记在项目的基金名下）。"),
+        ("助餐补贴", "已确认付款的助餐结算单计入救助支出：每人每月一人次，按付款日期归月，已冲销的不计；"
+                     "项目支出中记为“助餐补贴”，“助餐补贴”分表按助餐点和档次列出。"),
     )
     report = Report(title=f"{year}年{TITLE}", station=station_text(db), period=year_period(year).text,
                     sheet="每月收支", notes=notes)

@@ -1,0 +1,28 @@
+"""Meal subsidies in the annual report: counted as aid in the month the statement was paid, in
+every aid sheet (so their totals still agree), and by canteen and tier on a sheet of their own."""
+
+import datetime as dt
+
+from meal_month import MONTH, every_day, grid_file, set_up
+
+from app.imports.meals import import_meals
+from app.meals import scheme, statement
+from app.reports import annual
+
+
+def test_meals_count_as_aid_by_month_canteen_and_tier(db, admin, tmp_path):
+    set_up(db, admin)
+    canteen = scheme.find_canteen(db, "东风长者食堂")
+    marks = {"乙八十": {2: 1, 3: 1}, "甲七十": every_day(), "丁生日": {13: 1, 20: 1}}
+    import_meals(db, admin, grid_file(tmp_path / "g.xlsx", marks), canteen, MONTH)
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 2))
+    months, tables = annual.build(db, 2026)
+    april = months[3]
+    assert (april.aid_lines, april.aid_fen) == (3, 1600 + 2200 + 600)
+    by_name = {t.name: t for t in tables}
+    meals = {r[0]: r[-2] for r in by_name["助餐补贴"].rows}
+    assert meals == {"东风长者食堂 · 低保户": 1600, "东风长者食堂 · 60–74岁": 2200,
+                     "东风长者食堂 · 60–74岁 → 75–84岁": 600}
+    for name in ("基金支出", "项目支出", "类别支出", "村支出"):
+        assert sum(r[-2] for r in by_name[name].rows) == 4400, name
+    assert {r[0]: r[-2] for r in by_name["项目支出"].rows} == {"助餐补贴": 4400}
