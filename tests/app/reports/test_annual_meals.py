@@ -26,3 +26,19 @@ def test_meals_count_as_aid_by_month_canteen_and_tier(db, admin, tmp_path):
     for name in ("基金支出", "项目支出", "类别支出", "村支出"):
         assert sum(r[-2] for r in by_name[name].rows) == 4400, name
     assert {r[0]: r[-2] for r in by_name["项目支出"].rows} == {"助餐补贴": 4400}
+
+
+def test_the_fund_statement_counts_the_meal_payment_as_aid(db, admin, tmp_path):
+    from app.funds import funds
+    from app.reports.fund_statement import fund_rows
+    from app.reports.period import Period
+
+    set_up(db, admin)
+    canteen = scheme.find_canteen(db, "东风长者食堂")
+    import_meals(db, admin, grid_file(tmp_path / "g.xlsx", {"乙八十": {2: 1, 3: 1}}), canteen, MONTH)
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 2))
+    row = next(r for r in fund_rows(db, Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30))) if r["name"] == "助餐基金")
+    assert (row["aid_fen"], row["meals_fen"], row["paid_fen"]) == (1600, 1600, 1600)
+    assert row["closing_fen"] == funds.find_fund(db, "助餐基金").balance_fen
+    later = next(r for r in fund_rows(db, Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31))) if r["name"] == "助餐基金")
+    assert later["opening_fen"] == 1_000_000 - 1600
