@@ -42,3 +42,21 @@ def test_the_fund_statement_counts_the_meal_payment_as_aid(db, admin, tmp_path):
     assert row["closing_fen"] == funds.find_fund(db, "助餐基金").balance_fen
     later = next(r for r in fund_rows(db, Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31))) if r["name"] == "助餐基金")
     assert later["opening_fen"] == 1_000_000 - 1600
+
+
+def test_the_aid_ledger_lists_meal_lines_and_counts_the_paid_ones(db, admin, tmp_path):
+    import openpyxl
+
+    from app.reports.disbursement_ledger import export_disbursements
+
+    set_up(db, admin)
+    canteen = scheme.find_canteen(db, "东风长者食堂")
+    import_meals(db, admin, grid_file(tmp_path / "g.xlsx", {"乙八十": {2: 1, 3: 1}}), canteen, MONTH)
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 2))
+    statement.reverse(db, admin, canteen, MONTH, "重开")
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 3))
+    _, s = export_disbursements(db, tmp_path / "台账.xlsx")
+    assert (s["live"], s["live_fen"], s["not_counted"]) == (1, 1600, 1)
+    rows = list(openpyxl.load_workbook(tmp_path / "台账.xlsx").worksheets[0].iter_rows(values_only=True))
+    meal = [r for r in rows if r[1] == "助餐补贴：东风长者食堂"]
+    assert [(r[4], r[8], r[10], r[11]) for r in meal] == [("乙八十", 16, "已冲销", "否"), ("乙八十", 16, "已转账", "是")]
