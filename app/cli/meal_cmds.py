@@ -138,7 +138,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     canteen = scheme.find_canteen(ctx.db, args.canteen)
     result = meal_import.import_meals(ctx.db, ctx.actor, args.file, canteen, month, dry_run=args.dry_run,
                                       report=args.report)
-    return {**result.to_dict(), "_exit": result.exit_code}
+    from app.cli.import_cmds import finish
+
+    return finish(result, ctx)
 
 
 def _show_import(r: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from app import sheets
 from app.db import Database
+from app.errors import Conflict
 from app.imports.common import ImportResult, backup_before_writing, run_import, stop_before_writing
 from app.meals import counts
 from app.meals.scheme import Canteen
@@ -191,7 +192,11 @@ def import_meals(db: Database, actor: Operator, path: str | Path, canteen: Cante
         result.message = f"已导入“{canteen.name}”{month} 的就餐记录：{result.imported} 人，{meals} 餐"
         return result
 
-    counts.refuse_if_settled(db, canteen, month)
+    try:
+        counts.refuse_if_settled(db, canteen, month)
+    except Conflict as exc:
+        return ImportResult(file=Path(path).name, errors=[Problem(0, "", exc.message, exc.reason)], dry_run=dry_run,
+                            refused=True, message=exc.message, reason=exc.reason)
     return run_import(path, report, dry_run, lambda: preview(db, path, canteen, month), apply)
 
 

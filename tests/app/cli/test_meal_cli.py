@@ -87,7 +87,7 @@ def test_a_month_from_import_to_payment(station, capsys, tmp_path):
     before = count(path, "meal_months")
     code, r = call(capsys, path, "meals", "import", tmp_path / "counts.xlsx", "--canteen", "东风长者食堂",
                    "--month", "2026-03")
-    assert code == 1 and "已确认付款" in r["error"] and count(path, "meal_months") == before
+    assert code == 1 and r["imported"] == 0 and "已确认付款" in r["error"] and count(path, "meal_months") == before
 
 
 @pytest.mark.parametrize(("args", "words"), [
