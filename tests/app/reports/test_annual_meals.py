@@ -60,3 +60,19 @@ def test_the_aid_ledger_lists_meal_lines_and_counts_the_paid_ones(db, admin, tmp
     rows = list(openpyxl.load_workbook(tmp_path / "台账.xlsx").worksheets[0].iter_rows(values_only=True))
     meal = [r for r in rows if r[1] == "助餐补贴：东风长者食堂"]
     assert [(r[4], r[8], r[10], r[11]) for r in meal] == [("乙八十", 16, "已冲销", "否"), ("乙八十", 16, "已转账", "是")]
+
+
+def test_the_public_notice_shows_meal_subsidies_masked(db, admin, tmp_path):
+    from app.reports.period import Period
+    from app.reports.public_notice import iter_rows, summary
+
+    set_up(db, admin)
+    canteen = scheme.find_canteen(db, "东风长者食堂")
+    import_meals(db, admin, grid_file(tmp_path / "g.xlsx", {"乙八十": {2: 1, 3: 1}}), canteen, MONTH)
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 2))
+    period = Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    rows = [r for r in iter_rows(db, period) if str(r[6]).startswith("助餐补贴")]
+    assert [(r[2], r[6], r[8]) for r in rows] == [("乙*十", "助餐补贴：2026-03 东风长者食堂 2 餐", 1600)]
+    assert "**********" in rows[0][3]
+    s = summary(db, period)
+    assert (s["aid_fen"], s["meal_fen"], s["out_fen"]) == (1600, 1600, 1600)
