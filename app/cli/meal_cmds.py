@@ -66,6 +66,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="付款日期 YYYY-MM-DD（默认今天）")
     p.set_defaults(func=cmd_statement, show=_show_statement)
 
+    p = msub.add_parser("person", parents=[common], help="一个人每月的就餐和补贴")
+    p.add_argument("--id", required=True, metavar="ID_NUMBER")
+    p.set_defaults(func=cmd_person, show=lambda r: "\n".join(
+        [f"{r['name']}：" + (f"在“{r['canteen']}”登记助餐" if r["canteen"] else "没有登记助餐")]
+        + [f"  {m['month']} {m['canteen']} 就餐 {m['meals']} 餐" + (
+            f"，补贴 {m['subsidised']} 餐 ¥{format_fen(m['subsidy_fen'])}" if m["subsidy_fen"] is not None else "，未结算")
+           for m in r["months"]]))
+
     p = msub.add_parser("reverse", parents=[common], help="冲销已确认的结算单（钱退回基金）")
     p.add_argument("--canteen", required=True)
     p.add_argument("--month", required=True)
@@ -188,3 +196,11 @@ def cmd_reverse(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
 
     canteen = scheme.find_canteen(ctx.db, args.canteen)
     return statement.reverse(ctx.db, ctx.actor, canteen, counts.parse_month(args.month), args.reason)
+
+
+def cmd_person(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    from app.meals import enrolments, statement
+
+    rid, name, _ = enrolments.person_by_id_number(ctx.db, args.id)
+    e = enrolments.open_enrolment(ctx.db, rid)
+    return {"name": name, "canteen": e.canteen if e else "", "months": statement.person_months(ctx.db, rid)}

@@ -143,3 +143,14 @@ def test_meals_after_death_and_at_two_canteens_are_refused(station, capsys, tmp_
     assert call(capsys, path, "meals", "import", f, "--canteen", "东风长者食堂", "--month", "2026-03")[0] == 0
     code, r = call(capsys, path, "meals", "import", f, "--canteen", "西山助餐点", "--month", "2026-03")
     assert code == 1 and r["errors"][0]["row"] == 3
+
+
+def test_a_persons_meals_per_month(station, capsys, tmp_path):
+    path, numbers = station
+    f = grid_file(tmp_path / "g.xlsx", {"张大爷": {2: 1, 3: 1, 4: 1}})
+    assert call(capsys, path, "meals", "import", f, "--canteen", "东风长者食堂", "--month", "2026-03")[0] == 0
+    assert call(capsys, path, "meals", "statement", "--canteen", "东风长者食堂", "--month", "2026-03", "--confirm")[0] == 0
+    code, r = call(capsys, path, "meals", "person", "--id", numbers[0])
+    assert code == 0 and r["canteen"] == "东风长者食堂"
+    assert r["months"] == [{"month": "2026-03", "canteen": "东风长者食堂", "meals": 3, "subsidised": 3,
+                            "subsidy_fen": 1500}]
