@@ -25,10 +25,10 @@ COLHEAD_H = 8 * MM
 ROW_H = 7 * MM
 FOOT_H = 34 * MM
 TEXT = 9.5
-COLS = [table.Col("序号", 8, "center"), table.Col("村/组", 20), table.Col("姓名", 16),
-        table.Col("身份证号", 31, "center"), table.Col("档次", 24), table.Col("补贴餐次", 14, "right"),
-        table.Col("元/餐", 14, "right"), table.Col("补贴（元）", 17, "right"),
-        table.Col("未补贴及原因", 42, wrap=True)]
+COLS = [table.Col("序号", 10, "center"), table.Col("村/组", 19), table.Col("姓名", 15),
+        table.Col("身份证号", 30, "center"), table.Col("档次", 24), table.Col("补贴餐次", 14, "right"),
+        table.Col("元/餐", 17, "right"), table.Col("补贴（元）", 17, "right"),
+        table.Col("未补贴及原因", 40, wrap=True)]
 
 
 def _rate_text(ln: Line) -> str:
