@@ -745,6 +745,118 @@ CREATE TRIGGER recipient_flags_no_delete BEFORE DELETE ON recipient_flags
 BEGIN SELECT RAISE(ABORT, 'flags are replaced, never deleted'); END;
 """
 
+V9 = """
+-- Meal subsidies for the elderly (助餐补贴, app/meals/): canteens, the scheme in dated versions
+-- (a changed rate is a new version from its date, never backwards), who eats where, the month's
+-- meal counts per person (one row per person and month, the days as 31 counts), and the
+-- confirmed statements (结算单) paid from the scheme's fund through the fund journal.
+CREATE TABLE meal_canteens (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    village      TEXT NOT NULL DEFAULT '',
+    contact      TEXT NOT NULL DEFAULT '',
+    phone        TEXT NOT NULL DEFAULT '',
+    bank_name    TEXT NOT NULL DEFAULT '',
+    bank_account TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES operators(id)
+);
+
+CREATE TABLE meal_schemes (
+    id             TEXT PRIMARY KEY,
+    fund_id        TEXT NOT NULL REFERENCES funds(id),
+    effective_from TEXT NOT NULL UNIQUE,
+    cap_week       INTEGER CHECK (cap_week IS NULL OR cap_week >= 0),
+    cap_month      INTEGER CHECK (cap_month IS NULL OR cap_month >= 0),
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL REFERENCES operators(id)
+);
+
+CREATE TABLE meal_scheme_tiers (
+    id         TEXT PRIMARY KEY,
+    scheme_id  TEXT NOT NULL REFERENCES meal_schemes(id),
+    age_from   INTEGER,
+    age_to     INTEGER,
+    category   TEXT NOT NULL DEFAULT '',
+    rate_fen   INTEGER NOT NULL CHECK (rate_fen > 0),
+    CHECK ((category = '') = (age_from IS NOT NULL))
+);
+CREATE INDEX meal_scheme_tiers_scheme ON meal_scheme_tiers(scheme_id);
+
+CREATE TABLE meal_enrolments (
+    id            TEXT PRIMARY KEY,
+    recipient_id  TEXT NOT NULL REFERENCES recipients(id),
+    canteen_id    TEXT NOT NULL REFERENCES meal_canteens(id),
+    enrolled_from TEXT NOT NULL,
+    closed_on     TEXT,
+    closed_reason TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX meal_enrolments_canteen ON meal_enrolments(canteen_id, recipient_id);
+CREATE INDEX meal_enrolments_person ON meal_enrolments(recipient_id);
+
+CREATE TABLE meal_months (
+    id           TEXT PRIMARY KEY,
+    canteen_id   TEXT NOT NULL REFERENCES meal_canteens(id),
+    recipient_id TEXT NOT NULL REFERENCES recipients(id),
+    month        TEXT NOT NULL,
+    days         TEXT NOT NULL,
+    meals        INTEGER NOT NULL CHECK (meals >= 0),
+    source       TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'replaced')),
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX meal_months_canteen ON meal_months(canteen_id, month, status);
+CREATE INDEX meal_months_person ON meal_months(recipient_id, month, status);
+
+CREATE TABLE meal_statements (
+    id              TEXT PRIMARY KEY,
+    canteen_id      TEXT NOT NULL REFERENCES meal_canteens(id),
+    month           TEXT NOT NULL,
+    fund_id         TEXT NOT NULL REFERENCES funds(id),
+    people          INTEGER NOT NULL,
+    meals           INTEGER NOT NULL,
+    total_fen       INTEGER NOT NULL CHECK (total_fen >= 0),
+    paid_on         TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'reversed')),
+    reversal_reason TEXT NOT NULL DEFAULT '',
+    replaces_id     TEXT REFERENCES meal_statements(id),
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL REFERENCES operators(id)
+);
+CREATE UNIQUE INDEX meal_statements_paid_once ON meal_statements(canteen_id, month) WHERE status = 'confirmed';
+
+CREATE TABLE meal_statement_lines (
+    id            TEXT PRIMARY KEY,
+    statement_id  TEXT NOT NULL REFERENCES meal_statements(id),
+    line_no       INTEGER NOT NULL,
+    recipient_id  TEXT NOT NULL REFERENCES recipients(id),
+    tier          TEXT NOT NULL,
+    meals         INTEGER NOT NULL,
+    unsubsidised  INTEGER NOT NULL,
+    rates         TEXT NOT NULL,
+    subsidy_fen   INTEGER NOT NULL
+);
+CREATE INDEX meal_statement_lines_statement ON meal_statement_lines(statement_id, line_no);
+CREATE INDEX meal_statement_lines_person ON meal_statement_lines(recipient_id);
+
+CREATE TRIGGER meal_statements_no_delete BEFORE DELETE ON meal_statements
+BEGIN SELECT RAISE(ABORT, 'statements are reversed, never deleted'); END;
+CREATE TRIGGER meal_statement_lines_no_delete BEFORE DELETE ON meal_statement_lines
+BEGIN SELECT RAISE(ABORT, 'statement lines are kept'); END;
+CREATE TRIGGER meal_statement_lines_no_update BEFORE UPDATE ON meal_statement_lines
+BEGIN SELECT RAISE(ABORT, 'statement lines are kept as confirmed'); END;
+CREATE TRIGGER meal_months_no_delete BEFORE DELETE ON meal_months
+BEGIN SELECT RAISE(ABORT, 'meal counts are replaced, never deleted'); END;
+CREATE TRIGGER meal_schemes_no_delete BEFORE DELETE ON meal_schemes
+BEGIN SELECT RAISE(ABORT, 'a scheme version is kept'); END;
+CREATE TRIGGER meal_enrolments_no_delete BEFORE DELETE ON meal_enrolments
+BEGIN SELECT RAISE(ABORT, 'enrolments are closed, never deleted'); END;
+"""
+
 V10 = """
 -- Micro-wishes (微心愿): a child's wish with its value, checked by a home visit, published, claimed
 -- by a donor with a contact deadline, fulfilled by a gift directed to the child and paid to the child,
@@ -906,6 +1018,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "row seals: each protected record tied to the audit chain by the hash of its content", V6),
     (7, "fund journal: every movement of money, kept totals, reserves, payments, spending, transfers", V7),
     (8, "township: a station identity that never changes, flags from the township's return files", V8),
+    (9, "meal subsidies: canteens, the scheme by date, enrolments, monthly meal counts, statements", V9),
     (10, "micro-wishes and their claims, pledges and pairings", V10),
     (11, "goods store: stock as movements in and out, counts; past goods lines come in", V11),
 ]

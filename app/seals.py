@@ -86,9 +86,22 @@ SPEC[7] = {
     "fund_transfers": ("id", "from_fund_id", "to_fund_id", "amount_fen", "moved_on", "decision_ref", "note",
                        "created_at", "created_by"),
 }
+# Step 9 (meal subsidies): canteens, the scheme, enrolments and the confirmed statements.
+SPEC[9] = {
+    **SPEC[7],
+    "meal_canteens": ("id", "name", "village", "contact", "phone", "bank_name", "bank_account", "status",
+                      "created_at", "created_by"),
+    "meal_schemes": ("id", "fund_id", "effective_from", "cap_week", "cap_month", "created_at", "created_by"),
+    "meal_enrolments": ("id", "recipient_id", "canteen_id", "enrolled_from", "closed_on", "closed_reason",
+                        "created_at", "created_by"),
+    "meal_statements": ("id", "canteen_id", "month", "fund_id", "people", "meals", "total_fen", "paid_on",
+                        "status", "reversal_reason", "replaces_id", "created_at", "created_by"),
+    "meal_statement_lines": ("id", "statement_id", "line_no", "recipient_id", "tier", "meals", "unsubsidised",
+                             "rates", "subsidy_fen"),
+}
 # Step 10: micro-wishes, their claims, and pledges.
 SPEC[10] = {
-    **SPEC[7],
+    **SPEC[9],
     "wishes": ("id", "recipient_id", "wish", "value_fen", "school", "story", "checked_by", "checked_on", "state",
                "published_on", "claim_id", "donation_id", "payment_id", "fulfilled_on", "feedback",
                "cancel_reason", "created_at", "created_by", "updated_at", "updated_by"),
@@ -116,6 +129,8 @@ TABLE_NAMES = {
     "programmes": "救助项目", "operators": "操作员", "fund_journal": "基金流水", "fund_payments": "定向拨付",
     "fund_spending": "支出", "fund_transfers": "基金调拨", "goods_movements": "物资出入库",
     "wishes": "微心愿", "wish_claims": "心愿认领", "pledges": "认捐",
+    "meal_canteens": "助餐点", "meal_schemes": "助餐补贴方案", "meal_enrolments": "助餐登记",
+    "meal_statements": "助餐结算单", "meal_statement_lines": "助餐结算明细",
 }
 
 _TOUCHED = "CREATE TEMP TABLE IF NOT EXISTS seal_touched (" \

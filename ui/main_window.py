@@ -26,6 +26,7 @@ from ui.pages.donations import DonationsPage
 from ui.pages.funds import FundsPage
 from ui.pages.goods import GoodsPage
 from ui.pages.home import HomePage
+from ui.pages.meals import MealsPage
 from ui.pages.operators_section import OperatorsSection
 from ui.pages.programmes import ProgrammesPage
 from ui.pages.recipients import RecipientsPage
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("物资"), self.goods_page, "Ctrl+9")
         self.wishes_page = WishesPage(db, lambda: self.operator)
         self._add_page(self.tr("微心愿"), self.wishes_page, "Ctrl+0")
+        self.meals_page: QWidget = MealsPage(db, lambda: self.operator)
+        self._add_page(self.tr("助餐"), self.meals_page, "Ctrl+Shift+9")
         self.township_page = TownshipPage()
         self._add_page(self.tr("乡镇汇总"), self.township_page, "Ctrl+8")
         # Each reminder on the home page opens the page where it is done.

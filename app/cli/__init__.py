@@ -104,7 +104,7 @@ Handler = Callable[[Context, argparse.Namespace], dict[str, Any]]
 
 #: Modules under app/cli/ that each add their commands with `register(sub, common)`.
 COMMAND_MODULES = ["setup_cmds", "receipt_cmds", "export_cmds", "programme_cmds", "import_cmds", "operator_cmds",
-                   "safety_cmds", "township_cmds", "fund_cmds", "goods_cmds", "wish_cmds"]
+                   "safety_cmds", "township_cmds", "fund_cmds", "goods_cmds", "wish_cmds", "meal_cmds"]
 
 
 def build_parser() -> Parser:

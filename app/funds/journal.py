@@ -214,6 +214,10 @@ def describe(db: Database, source: str, source_id: str) -> str:
         row = _all(db, "SELECT r.name, w.wish FROM wishes w JOIN recipients r ON r.id = w.recipient_id"
                         " WHERE w.id = ?", (source_id,))
         return f"微心愿：{row[0][0]} {row[0][1]}" if row else ""
+    if source == "meal_statement":
+        row = _all(db, "SELECT c.name, s.month, s.people, s.meals FROM meal_statements s JOIN meal_canteens c"
+                        " ON c.id = s.canteen_id WHERE s.id = ?", (source_id,))
+        return f"助餐补贴：{row[0][0]} {row[0][1]}（{row[0][2]} 人 {row[0][3]} 餐）" if row else ""
     if source == "fund":
         return "基金设立时的余额"
     return ""

@@ -78,6 +78,7 @@ def build(db: Database, year: int) -> tuple[list[figures.MonthRow], list[Table]]
         _pivot_table("其他支出", "用途", bs, figures.spending_by_purpose(db, period), "笔数"),
         _pivot_table("基金调拨", "基金", bs, figures.transfers_by_fund(db, period), "笔数"),
         _goods_table(db, year),
+        _pivot_table("助餐补贴", "助餐点 · 档次", bs, figures.meals_by_canteen_and_tier(db, period), "人次"),
     ]
     return months, tables
 
@@ -120,6 +121,8 @@ def export_monthly(db: Database, path: str | Path, year: int, *,
         ("基金支出", "按发放批次所用的基金计（导入的历史发放记在项目的基金名下）。"),
         ("物资出入库", "物资按数量计：年初结存、本年入库（捐赠、采购、盘盈）、出库（发放、报损、盘亏）和年末结存，"
                       "与同期物资台账的结存汇总相同。"),
+        ("助餐补贴", "已确认付款的助餐结算单计入救助支出：每人每月一人次，按付款日期归月，已冲销的不计；"
+                     "项目支出中记为“助餐补贴”，“助餐补贴”分表按助餐点和档次列出。"),
     )
     w = wish_totals(db, year)
     notes = (*notes, ("微心愿", f"全年实现 {w['wishes']} 个，现金 ¥{format_fen(w['money_fen'])}，"

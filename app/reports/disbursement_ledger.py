@@ -1,4 +1,5 @@
-"""发放台账: the aid ledger, one row per disbursement line of every confirmed distribution.
+"""发放台账: the aid ledger, one row per disbursement line of every confirmed distribution, then
+one row per person of every paid meal statement (助餐补贴, dated the day it was paid).
 
 Lines that hold money (待领取, 已签领, 已转账, 代领) count in the 合计 row;
 reversed (已冲销) and not-collected (未领取) lines are listed but not counted.
@@ -70,6 +71,34 @@ def iter_rows(db: Database, period: Period, *, mask: bool = False) -> Iterator[l
                "是" if status in MONEY_STATUSES else "否", proxy_name or None,
                None if mask else _note(status, proxy_note, reason, reversal_reason)]
 
+    yield from _meal_rows(db, period, mask=mask)
+
+
+_MEALS_SQL = """
+SELECT s.paid_on, c.name, f.name, l.line_no, r.name, COALESCE(r.id_number, ''), r.village,
+       (SELECT group_concat(g.name, '、') FROM recipient_categories rc JOIN categories g ON g.id = rc.category_id
+         WHERE rc.recipient_id = r.id), l.subsidy_fen, s.month, l.meals, s.status, s.reversal_reason
+  FROM meal_statement_lines l
+  JOIN meal_statements s ON s.id = l.statement_id
+  JOIN meal_canteens c ON c.id = s.canteen_id
+  JOIN funds f ON f.id = s.fund_id
+  JOIN recipients r ON r.id = l.recipient_id
+ WHERE 1 {where}
+ ORDER BY s.paid_on, s.created_at, l.line_no
+"""
+
+
+def _meal_rows(db: Database, period: Period, *, mask: bool) -> Iterator[list[Any]]:
+    terms, params = period.where("s.paid_on")
+    for (on, canteen, fund, line_no, name, id_number, village, categories, amount, month, meals, status,
+         reason) in db.tuples(_MEALS_SQL.format(where="".join(f" AND {t}" for t in terms)), params):
+        live = status == "confirmed"
+        if mask:
+            name, id_number = mask_name(name), mask_id(id_number) if id_number else id_number
+        yield [on, f"助餐补贴：{canteen}", fund, line_no, name, id_number or None, village or None,
+               categories or None, amount, f"{month} 补贴 {meals} 餐", "已转账" if live else "已冲销",
+               "是" if live else "否", None, None if mask or live else f"冲销原因：{reason}"]
+
 
 def counted(row: Sequence[Any]) -> bool:
     return row[_COUNTED] == "是"
@@ -85,7 +114,16 @@ def summary(db: Database, period: Period) -> dict[str, int]:
         " FROM disbursements b JOIN distributions d ON d.id = b.distribution_id"
         " WHERE d.status = 'confirmed'" + "".join(f" AND {t}" for t in terms), params)
     assert row is not None
-    return {"live": row[0], "live_fen": row[1], "not_counted": row[2], "distributions": row[3]}
+    terms, params = period.where("s.paid_on")
+    meals = db.one(
+        "SELECT count(*) FILTER (WHERE s.status = 'confirmed'),"
+        " COALESCE(sum(l.subsidy_fen) FILTER (WHERE s.status = 'confirmed'), 0),"
+        " count(*) FILTER (WHERE s.status != 'confirmed')"
+        " FROM meal_statement_lines l JOIN meal_statements s ON s.id = l.statement_id"
+        " WHERE 1" + "".join(f" AND {t}" for t in terms), params)
+    assert meals is not None
+    return {"live": row[0] + meals[0], "live_fen": row[1] + meals[1], "not_counted": row[2] + meals[2],
+            "distributions": row[3]}
 
 
 def export_disbursements(db: Database, path: str | Path, period: Period | None = None, *, mask: bool = False,

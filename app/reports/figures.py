@@ -135,6 +135,12 @@ def by_month(db: Database, period: Period) -> list[MonthRow]:
         f"SELECT {_key_sql('x.distributed_on', bs)} AS k, count(*), COALESCE(sum(b.amount_fen), 0)"
         " FROM distributions x JOIN disbursements b ON b.distribution_id = x.id"
         f" WHERE x.status = 'confirmed' AND b.status IN {_MONEY_SQL}{where} GROUP BY k", params)}
+    where, params = _where(period, "s.paid_on")
+    for k, n, fen in db.query(
+            f"SELECT {_key_sql('s.paid_on', bs)} AS k, count(*), COALESCE(sum(l.subsidy_fen), 0)"
+            f"{_MEALS_FROM}{where} GROUP BY k", params):
+        a0 = aid.get(k, (0, 0))
+        aid[k] = (int(a0[0]) + int(n), int(a0[1]) + int(fen))
     where, params = _where(period, "on_date")
     other = {r[0]: -int(r[1]) for r in db.query(
         f"SELECT {_key_sql('on_date', bs)} AS k, COALESCE(sum(amount_fen), 0) FROM fund_journal"
@@ -220,19 +226,43 @@ _AID_FROM = (" FROM distributions x JOIN disbursements b ON b.distribution_id = 
              f" WHERE x.status = 'confirmed' AND b.status IN {_MONEY_SQL}")
 
 
-def _aid_pivot(db: Database, period: Period, name_sql: str, order: list[str] | None = None) -> list[PivotRow]:
+#: Meal subsidies (助餐补贴) paid by confirmed statements count as aid, one line per person and month,
+#: on the day the statement was paid.
+_MEALS_FROM = (" FROM meal_statement_lines l JOIN meal_statements s ON s.id = l.statement_id"
+               " JOIN funds f ON f.id = s.fund_id JOIN meal_canteens c ON c.id = s.canteen_id"
+               " JOIN recipients r ON r.id = l.recipient_id WHERE s.status = 'confirmed'")
+MEALS = "助餐补贴"
+
+
+def _aid_pivot(db: Database, period: Period, name_sql: str, order: list[str] | None = None, *,
+               meal_name_sql: str = f"'{MEALS}'") -> list[PivotRow]:
     bs = buckets(db, period)
     if not bs:
         return []
     where, params = _where(period, "x.distributed_on")
+    mwhere, mparams = _where(period, "s.paid_on")
     return _pivot(db, bs,
                   f"SELECT {name_sql} AS grp, {_key_sql('x.distributed_on', bs)} AS k, count(*),"
-                  f" COALESCE(sum(b.amount_fen), 0){_AID_FROM}{where} GROUP BY grp, k", params, order)
+                  f" COALESCE(sum(b.amount_fen), 0){_AID_FROM}{where} GROUP BY grp, k"
+                  f" UNION ALL SELECT {meal_name_sql} AS grp, {_key_sql('s.paid_on', bs)} AS k, count(*),"
+                  f" COALESCE(sum(l.subsidy_fen), 0){_MEALS_FROM}{mwhere} GROUP BY grp, k", params + mparams, order)
+
+
+def meals_by_canteen_and_tier(db: Database, period: Period) -> list[PivotRow]:
+    """Meal subsidies per canteen and tier (助餐点 · 档次), by the day each statement was paid."""
+    bs = buckets(db, period)
+    if not bs:
+        return []
+    where, params = _where(period, "s.paid_on")
+    return _pivot(db, bs,
+                  f"SELECT c.name || ' · ' || CASE WHEN l.tier = '' THEN '无档次' ELSE l.tier END AS grp,"
+                  f" {_key_sql('s.paid_on', bs)} AS k, count(*), COALESCE(sum(l.subsidy_fen), 0)"
+                  f"{_MEALS_FROM}{where} GROUP BY grp, k", params)
 
 
 def aid_by_fund(db: Database, period: Period) -> list[PivotRow]:
     """Aid paid per fund, as the aid ledger names it (the distribution's fund, else its programme's)."""
-    rows = _aid_pivot(db, period, f"COALESCE(f.name, '{NO_FUND}')")
+    rows = _aid_pivot(db, period, f"COALESCE(f.name, '{NO_FUND}')", meal_name_sql="f.name")
     order = {name: i for i, name in enumerate(_fund_order(db))}
     return sorted(rows, key=lambda r: (order.get(r.name, len(order)), r.name))
 
@@ -246,10 +276,13 @@ def aid_by_category(db: Database, period: Period) -> list[PivotRow]:
     first = ("CASE WHEN b.categories = '' THEN '" + NO_CATEGORY + "'"
              " WHEN instr(b.categories, '、') > 0 THEN substr(b.categories, 1, instr(b.categories, '、') - 1)"
              " ELSE b.categories END")
-    rows = _aid_pivot(db, period, first)
+    meal_first = (f"COALESCE((SELECT g.name FROM recipient_categories rc JOIN categories g ON g.id = rc.category_id"
+                  f" WHERE rc.recipient_id = l.recipient_id ORDER BY g.sort_order, g.name LIMIT 1), '{NO_CATEGORY}')")
+    rows = _aid_pivot(db, period, first, meal_name_sql=meal_first)
     order = {r[0]: r[1] for r in db.query("SELECT name, sort_order FROM categories")}
     return sorted(rows, key=lambda r: (r.name == NO_CATEGORY, order.get(r.name, 10**9), -r.total_fen, r.name))
 
 
 def aid_by_village(db: Database, period: Period) -> list[PivotRow]:
-    return _aid_pivot(db, period, f"CASE WHEN b.village = '' THEN '{NO_VILLAGE}' ELSE b.village END")
+    return _aid_pivot(db, period, f"CASE WHEN b.village = '' THEN '{NO_VILLAGE}' ELSE b.village END",
+                      meal_name_sql=f"CASE WHEN r.village = '' THEN '{NO_VILLAGE}' ELSE r.village END")

@@ -79,6 +79,10 @@ SELECT f.id, f.name, f.kind, f.status, f.opening_fen,
        COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id
                    AND j.kind IN ('payment', 'payment_reversal') AND j.on_date >= :start
                    AND j.on_date < :stop), 0) AS paid_direct,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.source = 'meal_statement'
+                   AND j.kind IN ('aid', 'aid_reversal') AND j.on_date < :start), 0) AS meals_before,
+       COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.source = 'meal_statement'
+                   AND j.kind IN ('aid', 'aid_reversal') AND j.on_date >= :start AND j.on_date < :stop), 0) AS meals,
        COALESCE((SELECT sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.kind = 'transfer_in'
                    AND j.on_date >= :start AND j.on_date < :stop), 0) AS moved_in,
        COALESCE((SELECT -sum(j.amount_fen) FROM fund_journal j WHERE j.fund_id = f.id AND j.kind = 'transfer_out'
@@ -93,16 +97,17 @@ def fund_rows(db: Database, period: Period) -> list[dict[str, Any]]:
     stop = period.stop_text or "9999-12-31~"
     out = []
     for r in db.query(_SQL, {"start": start, "stop": stop}):
-        opening = (r["opening_fen"] + r["received_before"] - r["paid_before"] - r["spent_before"]
+        opening = (r["opening_fen"] + r["received_before"] - r["paid_before"] - r["meals_before"] - r["spent_before"]
                    - r["paid_direct_before"] + r["moved_before"])
-        paid = r["paid"] + r["spent"] + r["paid_direct"]
+        aid = r["paid"] + r["meals"]  # distribution days and meal subsidies (助餐补贴)
+        paid = aid + r["spent"] + r["paid_direct"]
         closing = opening + r["received"] - paid + r["moved_in"] - r["moved_out"]
         out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "status": r["status"],
                     "opening_fen": opening, "received_fen": r["received"], "directed_fen": r["directed"],
                     "goods_fen": r["goods"],
                     # goods received and not yet handed out as goods, within what the fund holds
                     "goods_to_date_fen": max(0, min(r["goods_to_date"] - r["goods_out_to_date"], closing)),
-                    "paid_fen": paid, "aid_fen": r["paid"], "spent_fen": r["spent"],
+                    "paid_fen": paid, "aid_fen": aid, "meals_fen": r["meals"], "spent_fen": r["spent"],
                     "paid_direct_fen": r["paid_direct"], "transfer_in_fen": r["moved_in"],
                     "transfer_out_fen": r["moved_out"], "closing_fen": closing,
                     "gifts": r["gifts"]})

@@ -66,6 +66,15 @@ SELECT 1, y.paid_on, r.name, 'person', COALESCE(r.id_number, ''), r.village, f.n
   JOIN funds f ON f.id = y.fund_id
  WHERE y.status = 'active' {pay_where}
 UNION ALL
+SELECT 1, ms.paid_on, r.name, 'person', COALESCE(r.id_number, ''), r.village, f.name, 'meals', NULL,
+       ms.month || ' ' || mc.name || ' ' || ml.meals || ' 餐', ml.subsidy_fen, ms.created_at, ml.line_no, ''
+  FROM meal_statement_lines ml
+  JOIN meal_statements ms ON ms.id = ml.statement_id
+  JOIN meal_canteens mc ON mc.id = ms.canteen_id
+  JOIN recipients r ON r.id = ml.recipient_id
+  JOIN funds f ON f.id = ms.fund_id
+ WHERE ms.status = 'confirmed' {meal_where}
+UNION ALL
 SELECT 2, s.spent_on, s.payee, 'enterprise', '', '', f.name, 'spending', NULL, s.purpose || '（凭证 ' || s.voucher || '）',
        s.amount_fen, s.created_at, s.rowid, s.purpose
   FROM fund_spending s
@@ -84,6 +93,8 @@ def _content(what: str, method: str | None, items: str | None) -> str:
         return "定向拨付"
     if what == "spending":
         return f"支出：{items}"
+    if what == "meals":
+        return f"助餐补贴：{items}"
     return f"救助物资：{items}" if items else "救助金"
 
 
@@ -91,12 +102,14 @@ def iter_rows(db: Database, period: Period) -> Iterator[list[Any]]:
     d_terms, d_params = period.where("d.donated_on")
     a_terms, a_params = period.where("x.distributed_on")
     y_terms, y_params = period.where("y.paid_on")
+    m_terms, m_params = period.where("ms.paid_on")
     s_terms, s_params = period.where("s.spent_on")
     sql = _SQL.format(donation_where="".join(f" AND {t}" for t in d_terms), money=_MONEY_SQL,
                       aid_where="".join(f" AND {t}" for t in a_terms),
                       pay_where="".join(f" AND {t}" for t in y_terms),
+                      meal_where="".join(f" AND {t}" for t in m_terms),
                       spend_where="".join(f" AND {t}" for t in s_terms))
-    cur = db.tuples(sql, d_params + a_params + y_params + s_params)
+    cur = db.tuples(sql, d_params + a_params + y_params + m_params + s_params)
     for section, on, name, kind, id_number, village, fund, what, method, items, amount, _, _, _ in cur:
         if section == 0:
             yield [on, "收入", mask_donor(name, kind), None, None, fund, _content(what, method, items),
@@ -124,10 +137,17 @@ def summary(db: Database, period: Period) -> dict[str, int]:
                      + "".join(f" AND {t}" for t in y_terms), y_params)
     row_spend = db.one("SELECT count(*), COALESCE(sum(amount_fen), 0) FROM fund_spending WHERE status = 'active'"
                        + "".join(f" AND {t}" for t in s_terms), s_params)
+    m_terms, m_params = period.where("s.paid_on")
+    row_meals = db.one("SELECT count(*), COALESCE(sum(l.subsidy_fen), 0) FROM meal_statement_lines l"
+                       " JOIN meal_statements s ON s.id = l.statement_id WHERE s.status = 'confirmed'"
+                       + "".join(f" AND {t}" for t in m_terms), m_params)
     assert row_in is not None and row_out is not None and row_pay is not None and row_spend is not None
-    return {"donations": row_in[0], "in_fen": row_in[1], "aid_lines": row_out[0], "aid_fen": row_out[1],
+    assert row_meals is not None
+    aid_lines, aid_fen = row_out[0] + row_meals[0], row_out[1] + row_meals[1]  # meal subsidies count as aid
+    return {"donations": row_in[0], "in_fen": row_in[1], "aid_lines": aid_lines, "aid_fen": aid_fen,
+            "meal_lines": row_meals[0], "meal_fen": row_meals[1],
             "payments": row_pay[0], "payment_fen": row_pay[1], "spendings": row_spend[0],
-            "spending_fen": row_spend[1], "out_fen": row_out[1] + row_pay[1] + row_spend[1]}
+            "spending_fen": row_spend[1], "out_fen": aid_fen + row_pay[1] + row_spend[1]}
 
 
 def spending_by_purpose(db: Database, period: Period) -> list[tuple[str, int, int]]:

@@ -87,7 +87,7 @@ COUNTED, NOT_COUNTED = "是", "否"
 STATUS_WORDS = {"active": "在册", "moved": "迁出", "deceased": "死亡", "closed": "注销"}
 AID_STATUS_WORDS = {"pending": "待发放", "signed": "已签收", "paid": "已转账", "proxy": "代领",
                     "not_collected": "未领取", "reversed": "已冲销"}
-AID_KIND_WORDS = {"cash": "现金救助", "goods": "实物救助"}
+AID_KIND_WORDS = {"cash": "现金救助", "goods": "实物救助", "meals": "助餐补贴"}
 FLAG_WORDS = {"aided_elsewhere": "他站已领取", "registered_elsewhere": "他站已登记",
               "deceased": "他站记为死亡", "moved": "他站记为迁出"}
 

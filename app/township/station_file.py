@@ -102,7 +102,27 @@ def _aid(db: Database, code: str, period: Span) -> list[list[Any]]:
          WHERE {where} ORDER BY d.distributed_on, l.id"""
     return [[code, lid, on, prog, AID_KIND_WORDS.get(kind, kind), rid, name, idn, village, fen, goods,
              AID_STATUS_WORDS.get(status, status), COUNTED if status in MONEY_STATUSES else NOT_COUNTED]
-            for lid, on, prog, kind, rid, name, idn, village, fen, goods, status in db.tuples(sql, params)]
+            for lid, on, prog, kind, rid, name, idn, village, fen, goods, status in db.tuples(sql, params)] \
+        + _meal_aid(db, code, period)
+
+
+def _meal_aid(db: Database, code: str, period: Span) -> list[list[Any]]:
+    """Meal subsidies as aid lines of their own kind: one per person and paid statement, on the day
+    it was paid; a reversed statement's lines stay, 已冲销 and not counted."""
+    terms, params = period.where("s.paid_on")
+    where = " AND ".join(["1", *terms])
+    sql = f"""
+        SELECT l.id, s.paid_on, c.name, s.month, l.recipient_id, r.name, COALESCE(r.id_number, ''), r.village,
+               l.subsidy_fen, l.meals, s.status
+          FROM meal_statement_lines l
+          JOIN meal_statements s ON s.id = l.statement_id
+          JOIN meal_canteens c ON c.id = s.canteen_id
+          JOIN recipients r ON r.id = l.recipient_id
+         WHERE {where} ORDER BY s.paid_on, l.id"""
+    return [[code, lid, on, f"助餐补贴：{canteen}", AID_KIND_WORDS["meals"], rid, name, idn, village, fen,
+             f"{month} 补贴 {meals} 餐", AID_STATUS_WORDS["reversed"] if status == "reversed" else "已转账",
+             NOT_COUNTED if status == "reversed" else COUNTED]
+            for lid, on, canteen, month, rid, name, idn, village, fen, meals, status in db.tuples(sql, params)]
 
 
 def _donations(db: Database, code: str, period: Span) -> list[list[Any]]:

@@ -117,6 +117,19 @@ INSERT INTO recipient_flags(id, recipient_id, kind, other_station, detail, retur
 VALUES ('fl-1', 'r-grandpa', 'aided_elsewhere', '370102001001', '冬季送温暖 2025-03-01 200.00元', 'ret-1',
         '{AT}', 'op-admin');
 """,
+    9: f"""
+INSERT INTO meal_canteens(id, name, village, created_at, created_by)
+VALUES ('mc-1', '东风长者食堂', '东风村', '{AT}', 'op-admin');
+INSERT INTO meal_schemes(id, fund_id, effective_from, cap_week, cap_month, created_at, created_by)
+VALUES ('ms-1', 'f-general', '2025-01-01', 5, NULL, '{AT}', 'op-admin');
+INSERT INTO meal_scheme_tiers(id, scheme_id, age_from, age_to, category, rate_fen)
+VALUES ('mt-1', 'ms-1', 60, NULL, '', 100);
+INSERT INTO meal_enrolments(id, recipient_id, canteen_id, enrolled_from, created_at, created_by)
+VALUES ('me-1', 'r-grandpa', 'mc-1', '2025-01-01', '{AT}', 'op-admin');
+INSERT INTO meal_months(id, canteen_id, recipient_id, month, days, meals, created_at, created_by)
+VALUES ('mm-1', 'mc-1', 'r-grandpa', '2025-03', '1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0', 2,
+        '{AT}', 'op-admin');
+""",
     10: f"""
 INSERT INTO wishes(id, recipient_id, wish, value_fen, school, story, checked_by, checked_on, state, published_on,
                    created_at, created_by, updated_at, updated_by)

@@ -85,7 +85,7 @@ def test_main_window_shows_station_operator_and_pages(qtbot, db, admin):
     assert "东风村慈善工作站" in w.windowTitle()
     assert w.home.title.text() == "东风村慈善工作站"
     assert w.page_titles() == ["首页", "捐赠登记", "受助对象", "救助项目", "基金", "报表", "设置", "物资", "微心愿",
-                              "乡镇汇总"]
+                              "助餐", "乡镇汇总"]
     assert "管理员" in w.operator_label.text()
     assert "ST01" in w.station_label.text()
     assert w.home.funds.item(0, 0).text() == "慈善基金（非定向）"

@@ -73,7 +73,7 @@ def test_monthly_report_every_sheet_adds_up_to_the_database(db, year, tmp_path, 
 
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["每月收支", "基金收入", "基金支出", "项目支出", "类别支出", "村支出", "其他支出", "基金调拨",
-                             "物资出入库", "图表", "说明"]
+                             "物资出入库", "助餐补贴", "图表", "说明"]
     _, months, total = sheet(wb, "每月收支")
     assert [m["月份"] for m in months] == [f"{i}月" for i in range(1, 13)]
     for i, m in enumerate(months, 1):
