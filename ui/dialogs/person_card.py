@@ -50,6 +50,7 @@ from ui.dialogs.person_dialogs import (
     parse_birth_date,
 )
 from ui.dialogs.person_history import HistoryTab
+from ui.dialogs.person_meals import MealsTab
 
 __all__ = ["CloseDialog", "HouseholdPicker", "PersonCard", "parse_birth_date"]
 
@@ -88,6 +89,8 @@ class PersonCard(PersonChecks, QDialog):  # type: ignore[misc]
         self.close_button.clicked.connect(self.close_record)
         self.reopen_button.clicked.connect(self.reopen_record)
         self.tabs.addTab(self.history_tab, self.tr("状态与历史(&3)"))
+        self.meals_tab = MealsTab(db)
+        self.tabs.addTab(self.meals_tab, self.tr("助餐(&4)"))
 
         # Flags from the township's return file (已在 XX 站领取 …): shown, never blocking.
         self.township_flags = QLabel()
@@ -310,11 +313,13 @@ class PersonCard(PersonChecks, QDialog):  # type: ignore[misc]
         else:
             self.setWindowTitle(self.tr("新增受助对象"))
             self.tabs.setTabEnabled(2, False)
+            self.tabs.setTabEnabled(3, False)
         self._id_changed(self.id_number.text())
         self._show_township_flags()
         self._show_household()
         self.history_tab.show_status(self.person)
         self.history_tab.show_history(self.recipient_id)
+        self.meals_tab.show_person(self.recipient_id)
         writable = self.operator.can_write
         for tab in (self.basic_tab, self.family_tab):
             tab.setEnabled(writable)

@@ -277,3 +277,28 @@ def test_a_township_flag_shows_on_the_card_and_saving_still_works(qtbot, db, adm
     qtbot.addWidget(plain)
     plain.show()
     assert not plain.township_flags.isVisible()
+
+
+def test_the_meals_tab_shows_each_month_and_what_was_paid(qtbot, db, admin, tmp_path):
+    from meal_month import MONTH, grid_file, set_up
+
+    from app.imports.meals import import_meals
+    from app.meals import scheme, statement
+
+    ids = set_up(db, admin)
+    canteen = scheme.find_canteen(db, "东风长者食堂")
+    path = grid_file(tmp_path / "三月.xlsx", {"乙八十": {2: 1, 3: 1, 4: 1}})
+    assert import_meals(db, admin, path, canteen, MONTH).errors == []
+    card = PersonCard(db, admin, ids["乙八十"])
+    qtbot.addWidget(card)
+    tab = card.meals_tab
+    assert tab.table.rowCount() == 1
+    assert [tab.table.item(0, c).text() for c in range(5)] == [MONTH, "东风长者食堂", "3", "", "未结算"]
+    statement.confirm(db, admin, canteen, MONTH, on=dt.date(2026, 4, 2))
+    paid = PersonCard(db, admin, ids["乙八十"])
+    qtbot.addWidget(paid)
+    row = [paid.meals_tab.table.item(0, c).text() for c in range(5)]
+    assert row[3] == "3" and row[4] not in ("", "未结算")
+    other = PersonCard(db, admin, ids["甲七十"])
+    qtbot.addWidget(other)
+    assert other.meals_tab.table.rowCount() == 0 and other.meals_tab.summary.text() == "没有助餐记录"
