@@ -111,6 +111,12 @@ def at_canteen(db: Database, canteen_id: str, *, include_closed: bool = False) -
                                              " r.village_group, r.pinyin_full", (canteen_id,))]
 
 
+def scheme_age(db: Database) -> int | None:
+    """The lowest age any tier of the newest scheme pays from (None: no scheme or no age tier)."""
+    ages = [t.age_from for s in schemes(db)[-1:] for t in s.tiers if t.age_from is not None]
+    return min(ages) if ages else None
+
+
 def not_enrolled_of_age(db: Database, today: dt.date | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """People of the register who have reached the scheme's lowest age and are not enrolled anywhere."""
     today = today or dt.date.today()

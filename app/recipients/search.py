@@ -85,6 +85,10 @@ class Filters:
     max_age: int | None = None
     age_on: dt.date | None = None
     programme_id: str | None = None
+    #: 助餐: "enrolled" (at a canteen now) or "of_age_not_enrolled" (reached `meals_age`, the meal
+    #: scheme's lowest age, on `age_on` or today, and not enrolled anywhere).
+    meals: str | None = None
+    meals_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,18 @@ def _where(db: Database, text: str, filters: Filters) -> tuple[list[str], list[A
         if sub:
             where.append(f"+r.id IN ({sub})")
             params.append(f.programme_id)
+    if f.meals is not None and "meal_enrolments" in _tables(db):
+        enrolled = "SELECT e.recipient_id FROM meal_enrolments e WHERE e.closed_on IS NULL"
+        if f.meals == "enrolled":
+            where.append(f"+r.id IN ({enrolled})")
+        elif f.meals_age is not None:
+            where.append(f"+r.birth_date <= ? AND +r.id NOT IN ({enrolled})")
+            params.append(_born_on_or_before(on, f.meals_age))
     return where, params
+
+
+def _tables(db: Database) -> set[str]:
+    return {row[0] for row in db.tuples("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _columns_of(db: Database, table: str) -> set[str]:

@@ -39,6 +39,7 @@ from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
+from app.meals import enrolments
 from app.recipients import recipients
 from app.recipients import search as recipient_search
 from app.recipients.search import COLUMNS, DEFAULT_COLUMNS, Filters
@@ -133,10 +134,14 @@ class RecipientsPage(QWidget):
         self.age_on.setDisplayFormat("yyyy-MM-dd")
         self.age_on.setToolTip(self.tr("按这一天的周岁计算年龄"))
         self.programme = QComboBox()
+        self.meals = QComboBox()  # 助餐: who eats at a canteen, who has reached the scheme's age and not
+        for text, value in ((self.tr("助餐：全部"), None), (self.tr("已登记助餐"), "enrolled"),
+                            (self.tr("到龄未登记助餐"), "of_age_not_enrolled")):
+            self.meals.addItem(text, value)
         # Combos may shrink below their longest item (the list still shows it in full),
         # so the page fits a 1024×768 screen in large text too.
         for combo, chars in ((self.category, 5), (self.village, 6), (self.status, 4), (self.age, 6),
-                             (self.programme, 4)):
+                             (self.programme, 4), (self.meals, 4)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(chars)
         filters.addWidget(self.category)
@@ -147,6 +152,7 @@ class RecipientsPage(QWidget):
         filters.addWidget(self.age_on_label)
         filters.addWidget(self.age_on)
         filters.addWidget(self.programme)
+        filters.addWidget(self.meals)
         filters.addStretch(1)
         layout.addLayout(filters)
 
@@ -185,7 +191,7 @@ class RecipientsPage(QWidget):
         self.timer.timeout.connect(self.run_query)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self._search_now)
-        for combo in (self.category, self.village, self.status, self.age, self.programme):
+        for combo in (self.category, self.village, self.status, self.age, self.programme, self.meals):
             combo.currentIndexChanged.connect(lambda _i: self.run_query())
         self.age_on.dateChanged.connect(lambda _d: self.run_query())
         self._fill_choices()
@@ -237,7 +243,8 @@ class RecipientsPage(QWidget):
                        status=self.status.currentData(), min_age=band[0] if band else None,
                        max_age=band[1] if band else None,
                        age_on=dt.date(d.year(), d.month(), d.day()) if band else None,
-                       programme_id=self.programme.currentData())
+                       programme_id=self.programme.currentData(), meals=self.meals.currentData(),
+                       meals_age=enrolments.scheme_age(self.db) if self.meals.currentData() else None)
 
     def run_query(self) -> None:
         self.timer.stop()

@@ -255,3 +255,24 @@ def test_fits_a_1024_by_768_screen(qtbot, db, admin, register, large):
     finally:
         theme.apply_text_size(False)
     wait_idle()  # the pages' background jobs (首页's charts) end with the test
+
+
+def test_meals_filter_shows_the_enrolled_and_those_of_age_not_enrolled(qtbot, page, db, admin, register):
+    """王秀英 (born 1944) has reached the scheme's age; once enrolled she moves from one list to the other."""
+    from app.funds import funds
+    from app.meals import enrolments, scheme
+
+    fund = funds.create_fund(db, admin, "助餐基金", "named", 100_000)
+    scheme.set_scheme(db, admin, fund.id, scheme.parse_tiers(["80-:5"], []), cap_week=None, cap_month=None,
+                      effective_from=dt.date(2026, 1, 1))
+    canteen = scheme.add_canteen(db, admin, "东风长者食堂", village="东风村")
+    page.meals.setCurrentIndex(page.meals.findData("of_age_not_enrolled"))
+    assert shown_names(page) == ["王秀英"]
+    page.meals.setCurrentIndex(page.meals.findData("enrolled"))
+    assert shown_names(page) == []
+    wang = db.scalar("SELECT id FROM recipients WHERE name = '王秀英'")
+    enrolments.enrol(db, admin, canteen, [wang], on=dt.date(2026, 1, 1))
+    page.run_query()
+    assert shown_names(page) == ["王秀英"]
+    page.meals.setCurrentIndex(page.meals.findData("of_age_not_enrolled"))
+    assert shown_names(page) == []
