@@ -135,13 +135,13 @@ class RecipientsPage(QWidget):
         self.age_on.setToolTip(self.tr("按这一天的周岁计算年龄"))
         self.programme = QComboBox()
         self.meals = QComboBox()  # 助餐: who eats at a canteen, who has reached the scheme's age and not
-        for text, value in ((self.tr("助餐：全部"), None), (self.tr("已登记助餐"), "enrolled"),
-                            (self.tr("到龄未登记助餐"), "of_age_not_enrolled")):
+        for text, value in ((self.tr("全部助餐"), None), (self.tr("已登记助餐"), "enrolled"),
+                            (self.tr("到龄未登记"), "of_age_not_enrolled")):
             self.meals.addItem(text, value)
         # Combos may shrink below their longest item (the list still shows it in full),
         # so the page fits a 1024×768 screen in large text too.
         for combo, chars in ((self.category, 5), (self.village, 6), (self.status, 4), (self.age, 6),
-                             (self.programme, 4), (self.meals, 4)):
+                             (self.programme, 4), (self.meals, 5)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(chars)
         filters.addWidget(self.category)
