@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
@@ -21,18 +20,15 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,10 +47,8 @@ from ui.changes import announce
 from ui.dialogs.donation_donor import DonationDonorDialog
 from ui.printing import ReceiptPrinting
 from ui.widgets.dates import py_date
+from ui.widgets.goods_lines import ERROR_STYLE, GoodsLinesBox
 from ui.widgets.search_picker import SearchPicker
-
-ERROR_STYLE = "color: #c0392b;"
-GOODS_ROWS = 4
 
 
 class DonationEntry(QWidget):
@@ -72,8 +66,20 @@ class DonationEntry(QWidget):
         outer = QVBoxLayout(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self._build_donor(form)
+        self._build_kind_and_amount(form)
+        self._build_goods(form)
+        self._build_designation(form)
+        outer.addLayout(form)
+        self._build_buttons(outer)
+        self._connect()
+        self._set_tab_order()
+        self.amount.installEventFilter(self)
+        self.reload_lists()
+        self.clear()
 
-        # donor
+    # ---------- building ----------
+    def _build_donor(self, form: QFormLayout) -> None:
         self.donor = SearchPicker(self._find_donors)
         self.donor.setPlaceholderText(self.tr("输入姓名、电话或拼音首字母（如 zs），回车选中"))
         self.new_donor_button = QPushButton(self.tr("新捐赠人(&N)"))
@@ -89,7 +95,8 @@ class DonationEntry(QWidget):
         self.donor_info.setStyleSheet("color: #555;")
         form.addRow("", self.donor_info)
 
-        # cash or goods
+    def _build_kind_and_amount(self, form: QFormLayout) -> None:
+        """Cash or goods, and for cash the amount and how it was paid."""
         self.cash_radio = QRadioButton(self.tr("捐款(&M)"))
         self.goods_radio = QRadioButton(self.tr("物资(&W)"))
         self.cash_radio.setChecked(True)
@@ -101,7 +108,6 @@ class DonationEntry(QWidget):
         kinds.addWidget(self.goods_radio)
         kinds.addStretch(1)
         form.addRow(self.tr("类别："), kinds)
-
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(self.tr("如 300 或 1,200.50"))
         self.amount.setMaximumWidth(260)
@@ -124,31 +130,17 @@ class DonationEntry(QWidget):
         self.amount_error.setStyleSheet(ERROR_STYLE)
         form.addRow("", self.amount_error)
 
-        self.goods = QTableWidget(GOODS_ROWS, 4)
-        self.goods.setHorizontalHeaderLabels([self.tr("物品"), self.tr("数量"), self.tr("单位"),
-                                              self.tr("单价（元，不能估值留空）")])
-        self.goods.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.goods.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.goods.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.goods.setMinimumHeight(150)
-        self.add_line_button = QPushButton(self.tr("加一行(&J)"))
-        self.goods_box = QWidget()
-        goods_col = QVBoxLayout(self.goods_box)
-        goods_col.setContentsMargins(0, 0, 0, 0)
-        goods_col.addWidget(self.goods)
-        goods_foot = QHBoxLayout()
-        self.goods_total = QLabel()
-        goods_foot.addWidget(self.goods_total, 1)
-        goods_foot.addWidget(self.add_line_button)
-        goods_col.addLayout(goods_foot)
-        self.goods_error = QLabel()
-        self.goods_error.setStyleSheet(ERROR_STYLE)
-        self.goods_error.setWordWrap(True)
-        goods_col.addWidget(self.goods_error)
+    def _build_goods(self, form: QFormLayout) -> None:
+        self.goods_box = GoodsLinesBox()
+        self.goods = self.goods_box.table
+        self.add_line_button = self.goods_box.add_line_button
+        self.goods_total = self.goods_box.total
+        self.goods_error = self.goods_box.error
         self.goods_label = QLabel(self.tr("物资明细："))
         form.addRow(self.goods_label, self.goods_box)
 
-        # designation
+    def _build_designation(self, form: QFormLayout) -> None:
+        """Fund, programme, the person it is for, date, purpose and note."""
         self.fund = QComboBox()
         self.programme = QComboBox()
         for combo in (self.fund, self.programme):
@@ -170,8 +162,9 @@ class DonationEntry(QWidget):
         form.addRow(self.tr("用途(&O)："), self.purpose)
         self.note = QLineEdit()
         form.addRow(self.tr("备注："), self.note)
-        outer.addLayout(form)
 
+    def _build_buttons(self, outer: QVBoxLayout) -> None:
+        """Save buttons, the status line and the last receipt's buttons."""
         self.form_error = QLabel()
         self.form_error.setStyleSheet(ERROR_STYLE)
         self.form_error.setWordWrap(True)
@@ -186,7 +179,6 @@ class DonationEntry(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
         outer.addLayout(buttons)
-
         self.status = QLabel(self.tr("请输入捐赠人。"))
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
@@ -201,7 +193,7 @@ class DonationEntry(QWidget):
         outer.addLayout(last)
         outer.addStretch(1)
 
-        # keys
+    def _connect(self) -> None:
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -217,38 +209,29 @@ class DonationEntry(QWidget):
         self.cash_radio.toggled.connect(self._kind_changed)
         self.amount.textEdited.connect(lambda _t: self.validate())
         self.goods.itemChanged.connect(lambda _i: self.validate())
-        self.add_line_button.clicked.connect(self._add_line)
         self.programme.currentIndexChanged.connect(self._programme_changed)
         self.save_print_button.clicked.connect(lambda: self.save(print_after=True))
         self.save_button.clicked.connect(lambda: self.save(print_after=False))
         self.clear_button.clicked.connect(self.clear)
-        self.preview_button.clicked.connect(lambda: self.last_number and self.printing.preview(self.last_number))
-        self.reprint_button.clicked.connect(
-            lambda: self.last_number and self.printing.print_receipt(self.last_number))
-        self.pdf_button.clicked.connect(lambda: self.last_number and self.printing.save_pdf(self.last_number))
+        self.preview_button.clicked.connect(lambda: self._with_last(self.printing.preview))
+        self.reprint_button.clicked.connect(lambda: self._with_last(self.printing.print_receipt))
+        self.pdf_button.clicked.connect(lambda: self._with_last(self.printing.save_pdf))
         self._saved_text = ""
         self.printing.message.connect(
             lambda m: self.status.setText(f"{self._saved_text}\n{m}" if self._saved_text else m))
 
-        QWidget.setTabOrder(self.donor, self.cash_radio)
-        QWidget.setTabOrder(self.cash_radio, self.amount)
-        QWidget.setTabOrder(self.amount, self.method)
-        QWidget.setTabOrder(self.method, self.goods)
-        QWidget.setTabOrder(self.goods, self.add_line_button)
-        QWidget.setTabOrder(self.add_line_button, self.fund)
-        QWidget.setTabOrder(self.fund, self.programme)
-        QWidget.setTabOrder(self.programme, self.recipient)
-        QWidget.setTabOrder(self.recipient, self.date)
-        QWidget.setTabOrder(self.date, self.purpose)
-        QWidget.setTabOrder(self.purpose, self.note)
-        QWidget.setTabOrder(self.note, self.save_print_button)
-        QWidget.setTabOrder(self.save_print_button, self.save_button)
-        QWidget.setTabOrder(self.save_button, self.clear_button)
-        QWidget.setTabOrder(self.clear_button, self.new_donor_button)
-        QWidget.setTabOrder(self.new_donor_button, self.anonymous_button)
-        self.amount.installEventFilter(self)
-        self.reload_lists()
-        self.clear()
+    def _with_last(self, act: Callable[[str], None]) -> None:
+        """Preview, print or save the last receipt, once there is one."""
+        if self.last_number:
+            act(self.last_number)
+
+    def _set_tab_order(self) -> None:
+        chain = (self.donor, self.cash_radio, self.amount, self.method, self.goods, self.add_line_button,
+                 self.fund, self.programme, self.recipient, self.date, self.purpose, self.note,
+                 self.save_print_button, self.save_button, self.clear_button, self.new_donor_button,
+                 self.anonymous_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     # ---------- lists ----------
     def _method_name(self, code: str) -> str:
@@ -313,8 +296,7 @@ class DonationEntry(QWidget):
             self.amount.setFocus()
             self.amount.selectAll()
         else:
-            self.goods.setFocus()
-            self.goods.setCurrentCell(0, 0)
+            self.goods_box.focus_first()
 
     def new_donor(self) -> None:
         dlg = DonationDonorDialog(self.db, self.operator(), self.donor.text() if self.donor.picked_id is None
@@ -338,8 +320,7 @@ class DonationEntry(QWidget):
         for w in (self.goods_box, self.goods_label):
             w.setVisible(not cash)
         if not cash and self.goods_radio.hasFocus():
-            self.goods.setFocus()  # straight into the first cell
-            self.goods.setCurrentCell(0, 0)
+            self.goods_box.focus_first()  # straight into the first cell
         self.validate()
 
     def _programme_changed(self) -> None:
@@ -350,11 +331,6 @@ class DonationEntry(QWidget):
                 self.fund.setCurrentIndex(i)
         self.fund.setEnabled(not pid)
 
-    def _add_line(self) -> None:
-        self.goods.insertRow(self.goods.rowCount())
-        self.goods.setFocus()
-        self.goods.setCurrentCell(self.goods.rowCount() - 1, 0)
-
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         # Enter in the amount field moves on to the payment method, as Tab does.
         if obj is self.amount and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
@@ -364,36 +340,9 @@ class DonationEntry(QWidget):
         return super().eventFilter(obj, event)
 
     # ---------- checking ----------
-    def _cell(self, r: int, c: int) -> str:
-        item = self.goods.item(r, c)
-        return item.text().strip() if item is not None else ""
-
     def goods_lines(self) -> tuple[list[GoodsLine], list[str]]:
         """The filled goods rows, and the problems found in them (row by row)."""
-        lines, problems = [], []
-        for r in range(self.goods.rowCount()):
-            item, qty, unit, value = (self._cell(r, c) for c in range(4))
-            if not (item or qty or unit or value):
-                continue
-            n = r + 1
-            if not item:
-                problems.append(self.tr("第 %d 行：请填物品名称") % n)
-            try:
-                q = Decimal(qty.replace(",", ""))
-                if not q.is_finite() or q <= 0:
-                    raise InvalidOperation
-            except InvalidOperation:
-                problems.append(self.tr("第 %d 行：数量应是大于零的数字") % n)
-                q = Decimal(0)
-            unit_fen: int | None = None
-            if value:
-                try:
-                    unit_fen = parse_yuan(value, allow_zero=True)
-                except MoneyError as exc:
-                    problems.append(self.tr("第 %d 行单价：%s") % (n, exc.message))
-            if item and q > 0:
-                lines.append(GoodsLine(item, format(q.normalize(), "f"), unit, unit_fen))
-        return lines, problems
+        return self.goods_box.lines()
 
     def validate(self) -> bool:
         """Live checks; the save buttons are on only when nothing typed is wrong."""
@@ -410,13 +359,7 @@ class DonationEntry(QWidget):
             else:
                 self.amount_error.clear()
         else:
-            lines, problems = self.goods_lines()
-            self.goods_error.setText("\n".join(problems))
-            ok = not problems
-            valued = [ln.value_fen() for ln in lines if ln.unit_value_fen is not None]
-            total = sum(v for v in valued if v is not None)
-            self.goods_total.setText(
-                self.tr("共 %d 项，估值合计 ¥%s") % (len(lines), format_fen(total)) if lines else "")
+            ok = self.goods_box.check()
         self.save_button.setEnabled(ok)
         self.save_print_button.setEnabled(ok)
         return ok
@@ -479,12 +422,7 @@ class DonationEntry(QWidget):
         self.amount.clear()
         self.amount_error.clear()
         self.method.setCurrentIndex(0)
-        self.goods.blockSignals(True)
-        self.goods.clearContents()
-        self.goods.setRowCount(GOODS_ROWS)
-        self.goods.blockSignals(False)
-        self.goods_error.clear()
-        self.goods_total.clear()
+        self.goods_box.reset()
         self.cash_radio.setChecked(True)
         self.programme.setCurrentIndex(0)
         self.fund.setCurrentIndex(getattr(self, "_default_fund_index", 0))
