@@ -35,19 +35,17 @@ from PySide6.QtWidgets import (
 
 from app import changes as ops
 from app.db import Database
-from app.donations import donations, donors, receipts
+from app.donations import donations, receipts
 from app.donations.donations import DonationInput, GoodsLine
 from app.errors import CharityDeskError
-from app.funds import funds
-from app.programmes import programmes
-from app.recipients import search as recipient_search
 from app.rules.money import MoneyError, format_fen, parse_yuan
 from app.station.accounts import Operator
 from ui.changes import announce
-from ui.dialogs.donation_donor import DonationDonorDialog
+from ui.pages.donation_choices import DonorChoice, FundAndProgramme, recipient_choices
 from ui.printing import ReceiptPrinting
 from ui.widgets.dates import py_date
 from ui.widgets.goods_lines import ERROR_STYLE, GoodsLinesBox
+from ui.widgets.last_receipt import LastReceiptBar
 from ui.widgets.search_picker import SearchPicker
 
 
@@ -80,19 +78,14 @@ class DonationEntry(QWidget):
 
     # ---------- building ----------
     def _build_donor(self, form: QFormLayout) -> None:
-        self.donor = SearchPicker(self._find_donors)
-        self.donor.setPlaceholderText(self.tr("输入姓名、电话或拼音首字母（如 zs），回车选中"))
-        self.new_donor_button = QPushButton(self.tr("新捐赠人(&N)"))
-        self.anonymous_button = QPushButton(self.tr("匿名(&A)"))
-        row = QHBoxLayout()
-        row.addWidget(self.donor, 1)
-        row.addWidget(self.new_donor_button)
-        row.addWidget(self.anonymous_button)
+        self.donor_choice = DonorChoice(self.db, self.operator, self)
+        self.donor = self.donor_choice.picker
+        self.new_donor_button = self.donor_choice.new_button
+        self.anonymous_button = self.donor_choice.anonymous_button
+        self.donor_info = self.donor_choice.info
         donor_label = QLabel(self.tr("捐赠人(&D)："))
         donor_label.setBuddy(self.donor)
-        form.addRow(donor_label, row)
-        self.donor_info = QLabel()
-        self.donor_info.setStyleSheet("color: #555;")
+        form.addRow(donor_label, self.donor_choice.row)
         form.addRow("", self.donor_info)
 
     def _build_kind_and_amount(self, form: QFormLayout) -> None:
@@ -146,7 +139,8 @@ class DonationEntry(QWidget):
         for combo in (self.fund, self.programme):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMinimumContentsLength(8)
-        self.recipient = SearchPicker(self._find_recipients)
+        self.choices = FundAndProgramme(self.db, self.fund, self.programme)
+        self.recipient = SearchPicker(lambda text: recipient_choices(self.db, text))
         self.recipient.setPlaceholderText(self.tr("可不填；定向给某人时输入姓名或拼音首字母"))
         fund_label = QLabel(self.tr("基金(&U)："))
         fund_label.setBuddy(self.fund)
@@ -179,18 +173,12 @@ class DonationEntry(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
         outer.addLayout(buttons)
-        self.status = QLabel(self.tr("请输入捐赠人。"))
-        self.status.setWordWrap(True)
-        outer.addWidget(self.status)
-        last = QHBoxLayout()
-        self.preview_button = QPushButton(self.tr("预览收据(&V)"))
-        self.reprint_button = QPushButton(self.tr("再打印一次"))
-        self.pdf_button = QPushButton(self.tr("存为 PDF"))
-        for b in (self.preview_button, self.reprint_button, self.pdf_button):
-            b.setEnabled(False)
-            last.addWidget(b)
-        last.addStretch(1)
-        outer.addLayout(last)
+        self.last_receipt = LastReceiptBar(self.printing)
+        self.status = self.last_receipt.status
+        self.preview_button = self.last_receipt.preview_button
+        self.reprint_button = self.last_receipt.reprint_button
+        self.pdf_button = self.last_receipt.pdf_button
+        outer.addWidget(self.last_receipt)
         outer.addStretch(1)
 
     def _connect(self) -> None:
@@ -202,28 +190,14 @@ class DonationEntry(QWidget):
         sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         sc.activated.connect(lambda: self.save(print_after=False))
 
-        self.donor.picked.connect(self._donor_picked)
-        self.donor.cleared.connect(lambda: self.donor_info.clear())
-        self.new_donor_button.clicked.connect(self.new_donor)
-        self.anonymous_button.clicked.connect(self.pick_anonymous)
+        self.donor_choice.chosen.connect(self._donor_picked)
+        self.donor_choice.failed.connect(self.form_error.setText)
         self.cash_radio.toggled.connect(self._kind_changed)
         self.amount.textEdited.connect(lambda _t: self.validate())
         self.goods.itemChanged.connect(lambda _i: self.validate())
-        self.programme.currentIndexChanged.connect(self._programme_changed)
         self.save_print_button.clicked.connect(lambda: self.save(print_after=True))
         self.save_button.clicked.connect(lambda: self.save(print_after=False))
         self.clear_button.clicked.connect(self.clear)
-        self.preview_button.clicked.connect(lambda: self._with_last(self.printing.preview))
-        self.reprint_button.clicked.connect(lambda: self._with_last(self.printing.print_receipt))
-        self.pdf_button.clicked.connect(lambda: self._with_last(self.printing.save_pdf))
-        self._saved_text = ""
-        self.printing.message.connect(
-            lambda m: self.status.setText(f"{self._saved_text}\n{m}" if self._saved_text else m))
-
-    def _with_last(self, act: Callable[[str], None]) -> None:
-        """Preview, print or save the last receipt, once there is one."""
-        if self.last_number:
-            act(self.last_number)
 
     def _set_tab_order(self) -> None:
         chain = (self.donor, self.cash_radio, self.amount, self.method, self.goods, self.add_line_button,
@@ -240,78 +214,16 @@ class DonationEntry(QWidget):
 
     def reload_lists(self) -> None:
         """Funds and programmes may have changed on other pages."""
-        keep_fund, keep_prog = self.fund.currentData(), self.programme.currentData()
-        self.fund.blockSignals(True)
-        self.programme.blockSignals(True)
-        self.fund.clear()
-        default_index = 0
-        for i, f in enumerate(funds.list_funds(self.db)):
-            self.fund.addItem(f.name, f.id)
-            if f.is_default:
-                default_index = i
-        self._default_fund_index = default_index
-        self.programme.clear()
-        self.programme.addItem(self.tr("（不指定）"), None)
-        self._programme_funds: dict[str, str] = {}
-        for p in programmes.list_programmes(self.db):
-            self.programme.addItem(p.name, p.id)
-            self._programme_funds[p.id] = p.fund_id
-        for combo, keep, fallback in ((self.fund, keep_fund, default_index), (self.programme, keep_prog, 0)):
-            i = combo.findData(keep) if keep is not None else -1
-            combo.setCurrentIndex(i if i >= 0 else fallback)
-        self.fund.blockSignals(False)
-        self.programme.blockSignals(False)
-        self._programme_changed()
-
-    def _find_donors(self, text: str) -> list[tuple[str, str]]:
-        out = []
-        for d in donors.search_donors(self.db, text, 12):
-            bits = [d.name]
-            if d.phone:
-                bits.append(d.phone)
-            bits.append(donors.KIND_NAMES.get(d.kind, d.kind) if d.kind != "person" else "")
-            if d.workplace:
-                bits.append(d.workplace)
-            out.append((d.id, "  ".join(b for b in bits if b)))
-        return out
-
-    def _find_recipients(self, text: str) -> list[tuple[str, str]]:
-        ids = recipient_search.search_ids(self.db, text)[:12]
-        rows = recipient_search.fetch_rows(self.db, ids)
-        out = []
-        for h in ids:
-            r = rows.get(h)
-            if r is not None:
-                out.append((str(r["id"]), "  ".join(x for x in (r["name"], r["village"], r["village_group"]) if x)))
-        return out
+        self.choices.reload()
 
     # ---------- reacting ----------
-    def _donor_picked(self, donor_id: str, label: str) -> None:
-        d = donors.get_donor(self.db, donor_id)
-        kind = donors.KIND_NAMES.get(d.kind, d.kind)
-        extra = f"，{self.tr('信用代码')} {d.credit_code}" if d.credit_code else ""
-        self.donor_info.setText(self.tr("已选：%s（%s%s）") % (d.name, kind, extra))
+    def _donor_picked(self) -> None:
         self.form_error.clear()
         if self.cash_radio.isChecked():
             self.amount.setFocus()
             self.amount.selectAll()
         else:
             self.goods_box.focus_first()
-
-    def new_donor(self) -> None:
-        dlg = DonationDonorDialog(self.db, self.operator(), self.donor.text() if self.donor.picked_id is None
-                                  else "", self)
-        if dlg.exec() and dlg.donor is not None:
-            self.donor.pick(dlg.donor.id, dlg.donor.name)
-        self.window().activateWindow()  # keyboard shortcuts need the window active again
-
-    def pick_anonymous(self) -> None:
-        try:
-            d = donors.anonymous_donor(self.db, self.operator())
-        except CharityDeskError as exc:
-            self.form_error.setText(exc.message)
-            return
-        self.donor.pick(d.id, d.name)
 
     def _kind_changed(self) -> None:
         cash = self.cash_radio.isChecked()
@@ -322,14 +234,6 @@ class DonationEntry(QWidget):
         if not cash and self.goods_radio.hasFocus():
             self.goods_box.focus_first()  # straight into the first cell
         self.validate()
-
-    def _programme_changed(self) -> None:
-        pid = self.programme.currentData()
-        if pid:
-            i = self.fund.findData(self._programme_funds.get(pid))
-            if i >= 0:
-                self.fund.setCurrentIndex(i)
-        self.fund.setEnabled(not pid)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         # Enter in the amount field moves on to the payment method, as Tab does.
@@ -404,10 +308,8 @@ class DonationEntry(QWidget):
         self.last_number = receipt.number if receipt else None
         donor_name = self.donor.text().split("  ")[0]
         what = ("¥" + format_fen(d.amount_fen)) if cash else self.tr("物资 %d 项") % len(lines)
-        self._saved_text = self.tr("已保存：%s %s，收据 %s。") % (donor_name, what, self.last_number or "—")
-        self.status.setText(self._saved_text)
-        for b in (self.preview_button, self.reprint_button, self.pdf_button):
-            b.setEnabled(self.last_number is not None)
+        self.last_receipt.show_saved(
+            self.tr("已保存：%s %s，收据 %s。") % (donor_name, what, self.last_number or "—"), self.last_number)
         self.clear()
         self.saved.emit(d.id)
         announce(ops.DONATION_RECORDED, by=self)
@@ -424,8 +326,7 @@ class DonationEntry(QWidget):
         self.method.setCurrentIndex(0)
         self.goods_box.reset()
         self.cash_radio.setChecked(True)
-        self.programme.setCurrentIndex(0)
-        self.fund.setCurrentIndex(getattr(self, "_default_fund_index", 0))
+        self.choices.reset()
         self.recipient.reset()
         today = dt.date.today()
         self.date.setMaximumDate(QDate(today.year, today.month, today.day))
