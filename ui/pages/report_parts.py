@@ -8,15 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QDate, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import CharityDeskError
 from app.excel import Cancelled
-from app.reports.catalog import KINDS
+from app.reports.catalog import KINDS, ReportKind
 from app.reports.period import Period, preset_dates
 from ui.widgets.charts import BarChart
 from ui.widgets.dates import py_date
@@ -111,6 +115,13 @@ class PeriodBox(QGroupBox):
             return Period()
         return Period(py_date(self.date_from.date()), py_date(self.date_to.date()))
 
+    def chart_period(self, *, yearly: bool) -> Period:
+        """The year of a yearly report, else the chosen period."""
+        if yearly:
+            year = self.year.value()
+            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return self.period()
+
     def show_span(self, first: dt.date, last: dt.date) -> None:
         """The greyed dates of 全部 show what it covers, and are where 自定义 starts from."""
         _set_quietly(self.date_from, first)
@@ -193,3 +204,58 @@ class PeriodFigures(QGroupBox):
         self.summary.setText(text)
         self.by_month.set_data(month)
         self.by_part.set_data(part)
+
+
+class ReportKinds(QWidget):
+    """The reports to choose from (one radio button each) with the chosen one's help, and its
+    options: 脱敏 (masking) and 存为 PDF, which the page lays out with its buttons. `changed` when
+    another report is chosen."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.buttons = QButtonGroup(self)
+        self.kinds: list[ReportKind] = list(KINDS.values())
+        for i, kind in enumerate(self.kinds):
+            button = QRadioButton(kind.title)
+            button.setToolTip(kind.help)
+            self.buttons.addButton(button, i)
+            grid.addWidget(button, i // 3, i % 3)
+        self.buttons.button(0).setChecked(True)
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: #555;")
+        grid.addWidget(self.help, (len(self.kinds) + 2) // 3, 0, 1, 3)
+        self.mask_box = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
+        self._mask_wanted = False  # the person's own choice, kept while a report fixes the box
+        self.mask_box.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
+        self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
+        self.buttons.idToggled.connect(self._toggled)
+
+    def _toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self.changed.emit()
+
+    def kind(self) -> ReportKind:
+        return self.kinds[max(self.buttons.checkedId(), 0)]
+
+    def choose(self, key: str) -> None:
+        self.buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
+
+    def show_options(self) -> None:
+        """The chosen report's help, and the options it allows."""
+        kind = self.kind()
+        self.help.setText(kind.help)
+        self.mask_box.setEnabled(kind.maskable)
+        # Ticked and fixed for the notice, off where there are no names, else the person's choice.
+        self.mask_box.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
+        self.as_pdf.setVisible(".pdf" in kind.suffixes)
+
+    def masked(self) -> bool:
+        return self.mask_box.isChecked() and self.kind().maskable
+
+    def suffix(self) -> str:
+        return ".pdf" if self.as_pdf.isVisible() and self.as_pdf.isChecked() else ".xlsx"

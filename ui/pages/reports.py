@@ -17,16 +17,12 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,14 +31,50 @@ from app import changes as ops
 from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
-from app.reports.catalog import KINDS, ReportKind, Request
+from app.reports.catalog import ReportKind, Request
 from app.reports.charts import Figures, chart_figures
 from app.reports.period import Period
 from app.station import accounts
 from ui import settings
 from ui.changes import announce
-from ui.pages.report_parts import ExportResult, PeriodBox, PeriodFigures
+from ui.pages.report_parts import ExportResult, PeriodBox, PeriodFigures, ReportKinds
 from ui.worker import Job, every, run_db_job
+
+
+def _ask_file(page: QWidget, title: str, name: str, suffix: str) -> str | None:
+    """Where to save, starting in the last export folder (remembered); None when cancelled."""
+    folder = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+    pattern = page.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else page.tr("Excel 文件 (*.xlsx)")
+    chosen, _ = QFileDialog.getSaveFileName(page, title, str(Path(folder) / name), pattern)
+    if not chosen:
+        return None
+    if not chosen.lower().endswith(suffix):
+        chosen += suffix
+    settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
+    return chosen
+
+
+def _ask_folder(page: QWidget, title: str) -> str | None:
+    """A folder (or USB stick), starting in the last export folder (remembered); None when cancelled."""
+    start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+    folder = QFileDialog.getExistingDirectory(page, title, start)
+    if folder:
+        settings.put(settings.EXPORT_FOLDER, folder)
+    return folder or None
+
+
+def _station_file(db: Database, folder: Path, period: Period, today: dt.date,
+                  report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> dict[str, Any]:
+    """The station exchange file for `period`, named by station and end date, into `folder`."""
+    from app.station.station import identity
+    from app.township.station_file import export_station
+
+    me = identity(db)
+    stop = period.date_to or today
+    name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+    result = export_station(db, folder / name, period.date_from, period.date_to, today=today,
+                            progress=report, cancelled=cancelled)
+    return {**result, "kind": "station"}
 
 
 class ReportsPage(QWidget):
@@ -91,25 +123,14 @@ class ReportsPage(QWidget):
         """导出报表: the report kinds, their options, progress and the result."""
         box = QGroupBox(self.tr("导出报表"))
         grid = QGridLayout(box)
-        self.kind_buttons = QButtonGroup(self)
-        self.kinds: list[ReportKind] = list(KINDS.values())
-        for i, kind in enumerate(self.kinds):
-            button = QRadioButton(kind.title)
-            button.setToolTip(kind.help)
-            self.kind_buttons.addButton(button, i)
-            grid.addWidget(button, i // 3, i % 3)
-        self.kind_buttons.button(0).setChecked(True)
-        self.kind_buttons.idToggled.connect(self._kind_toggled)
-        rows = (len(self.kinds) + 2) // 3
-        self.help = QLabel()
-        self.help.setWordWrap(True)
-        self.help.setStyleSheet("color: #555;")
-        grid.addWidget(self.help, rows, 0, 1, 3)
+        self.report_kinds = ReportKinds()
+        self.kinds = self.report_kinds.kinds
+        self.kind_buttons, self.help = self.report_kinds.buttons, self.report_kinds.help
+        self.mask_box, self.as_pdf = self.report_kinds.mask_box, self.report_kinds.as_pdf
+        self.report_kinds.changed.connect(self._kind_changed)
+        grid.addWidget(self.report_kinds, 0, 0, 1, 3)
+        rows = 1
         options = QHBoxLayout()
-        self.mask_box = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
-        self._mask_wanted = False  # the person's own choice, kept while a report fixes the box
-        self.mask_box.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
-        self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
@@ -174,30 +195,19 @@ class ReportsPage(QWidget):
 
     def chart_period(self) -> Period:
         """What the charts show: the year of a yearly report, else the chosen period."""
-        if self.kind().covers == "year":
-            year = self.year.value()
-            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-        return self.period()
+        return self.period_box.chart_period(yearly=self.kind().covers == "year")
 
     # ---------- report choice ----------
     def kind(self) -> ReportKind:
-        return self.kinds[max(self.kind_buttons.checkedId(), 0)]
+        return self.report_kinds.kind()
 
     def choose(self, key: str) -> None:
-        self.kind_buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
-
-    def _kind_toggled(self, _id: int, on: bool) -> None:
-        if on:
-            self._kind_changed()
+        self.report_kinds.choose(key)
 
     def _kind_changed(self) -> None:
         self._forget_failure()
         kind = self.kind()
-        self.help.setText(kind.help)
-        self.mask_box.setEnabled(kind.maskable)
-        # Ticked and fixed for the notice, off where there are no names, else the person's choice.
-        self.mask_box.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
-        self.as_pdf.setVisible(".pdf" in kind.suffixes)
+        self.report_kinds.show_options()
         was_yearly = self._yearly
         self._enable_period()
         if was_yearly != (kind.covers == "year"):
@@ -207,7 +217,7 @@ class ReportsPage(QWidget):
         """What to export; a yearly report ignores the dates (so dates in the wrong order don't stop it)."""
         period = Period() if self.kind().covers == "year" else self.period()
         return Request(path=path, period=period, year=self.year.value(),
-                       mask=self.mask_box.isChecked() and self.kind().maskable)
+                       mask=self.report_kinds.masked())
 
     # ---------- export ----------
     def export(self, path: str | None = None) -> Job | None:
@@ -215,34 +225,22 @@ class ReportsPage(QWidget):
         if self.export_job is not None:
             return None
         kind = self.kind()
-        suffix = ".pdf" if self.as_pdf.isVisible() and self.as_pdf.isChecked() else ".xlsx"
+        suffix = self.report_kinds.suffix()
         try:
             req = self.request(Path(path or "x" + suffix))
         except CharityDeskError as exc:
             self._show_done(exc)
             return None
         if path is None:
-            folder = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
-            pattern = self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr("Excel 文件 (*.xlsx)")
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出%s") % kind.title,
-                                                    str(Path(folder) / kind.file_name(req, suffix)), pattern)
+            chosen = _ask_file(self, self.tr("导出%s") % kind.title, kind.file_name(req, suffix), suffix)
             if not chosen:
                 return None
-            if not chosen.lower().endswith(suffix):
-                chosen += suffix
-            settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
             req = Request(Path(chosen), req.period, req.year, req.mask)
 
         def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             return kind.export(db, req, progress=every(50, report), cancelled=cancelled)
 
-        self._show_done(None)
-        self.progress.setRange(0, 0)  # busy until the first figure arrives
-        self._busy(True)
-        # Not a snapshot: an export writes its line in the audit log.
-        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
-                                     on_progress=self._progress)
-        return self.export_job
+        return self._start(work)
 
     def export_to_township(self, folder: str | None = None) -> Job | None:
         """报表 → 导出给乡镇: the station exchange file for the chosen period, into a chosen folder."""
@@ -253,31 +251,12 @@ class ReportsPage(QWidget):
         except CharityDeskError as exc:
             self._show_done(exc)
             return None
-        if folder is None:
-            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
-            folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存交换文件的文件夹或U盘"), start)
-            if not folder:
-                return None
-            settings.put(settings.EXPORT_FOLDER, folder)
+        chosen = folder or _ask_folder(self, self.tr("选择保存交换文件的文件夹或U盘"))
+        if not chosen:
+            return None
         today = self.today()
-
-        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            from app.station.station import identity
-            from app.township.station_file import export_station
-
-            me = identity(db)
-            stop = period.date_to or today
-            name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
-            result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
-                                    progress=report, cancelled=cancelled)
-            return {**result, "kind": "station"}
-
-        self._show_done(None)
-        self.progress.setRange(0, 0)
-        self._busy(True)
-        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
-                                     on_progress=self._progress)
-        return self.export_job
+        return self._start(lambda db, report, cancelled: _station_file(db, Path(chosen), period, today,
+                                                                       report, cancelled))
 
     def import_flags(self, path: str | None = None) -> None:
         """The township's return file: a small file, read at once; a file for another station is refused."""
@@ -299,6 +278,15 @@ class ReportsPage(QWidget):
         self._show_done(None)
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])
+
+    def _start(self, work: Callable[[Database, Callable[[int, int], None], Callable[[], bool]], Any]) -> Job:
+        self._show_done(None)
+        self.progress.setRange(0, 0)  # busy until the first figure arrives
+        self._busy(True)
+        # Not a snapshot: an export writes its line in the audit log.
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
+        return self.export_job
 
     def cancel(self) -> None:
         if self.export_job is not None:
