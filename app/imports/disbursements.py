@@ -32,7 +32,7 @@ from app.ids import new_id
 from app.imports.common import ImportResult, backup_before_writing, run_import, stop_before_writing
 from app.programmes.programmes import Programme, find_programme
 from app.rules.idcard import IdNumberError, parse_id
-from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Table
+from app.sheets import AMOUNT, CODE, DATE, Field, MonthOnly, Problem, Row, Table
 from app.station import station
 from app.station.accounts import Operator, require_admin
 
@@ -104,59 +104,92 @@ def preview(db: Database, path: str | Path, *, programme: str | None = None, on:
     default_prog = find_programme(db, programme) if programme else None
     table = sheets.read_table(path, FIELDS, sheet=sheet, header_row=header_row, mapping=mapping)
     head = {f.key: table.column_header(f.key) for f in FIELDS}
-    progs: dict[str, Programme | None] = {}
+    progs = _ProgrammeNames(db)
     rows: list[AidRow] = []
     for row in table.rows:
         r = AidRow(row.number, "".join(str(row.get("name") or "").split()), problems=list(row.problems))
         bad = {p.column for p in r.problems}
-        r.village = str(row.get("village") or "").strip()
-        r.goods = str(row.get("goods") or "").strip()
-        r.note = "；".join([str(row.get("note") or "").strip()] + [f"{h}：{v}" for h, v in row.notes]).strip("；")
-        if not r.name and head["name"] not in bad:
-            r.problems.append(Problem(r.number, head["name"], "没有填写姓名", "empty"))
-        raw_id = str(row.get("id_number") or "")
-        if raw_id and head["id_number"] not in bad:
-            try:
-                r.id_number = parse_id(raw_id, today=today).number
-            except IdNumberError as exc:
-                r.problems.append(Problem(r.number, head["id_number"], exc.message, exc.reason))
-        name = str(row.get("programme") or "").strip()
-        if name:
-            if name not in progs:
-                try:
-                    progs[name] = find_programme(db, name)
-                except InputError:
-                    progs[name] = None
-            r.programme = progs[name]
-            if r.programme is None:
-                r.problems.append(Problem(r.number, head["programme"],
-                                          f"没有名为“{name}”的救助项目，请先建立项目", "no_programme"))
-        elif default_prog is not None:
-            r.programme = default_prog
-        elif head["programme"] not in bad:
-            r.problems.append(Problem(r.number, head["programme"],
-                                      "不知道是哪个救助项目：表格中没有“救助项目”列，请用 --programme 指定",
-                                      "no_programme"))
-        when = row.get("date") if head["date"] not in bad else None
-        if isinstance(when, MonthOnly):
-            r.note = "；".join(x for x in (r.note, f"发放日期只写到月（{when.iso()}），按当月 1 日记") if x)
-            when = dt.date(when.year, when.month, 1)
-        r.on = when or on
-        if r.on is None and head["date"] not in bad:
-            r.problems.append(Problem(r.number, head["date"],
-                                      "没有发放日期：表格中没有“发放日期”列，请用 --date 指定", "no_date"))
-        elif r.on is not None and (r.on > today or r.on < EARLIEST):
-            r.problems.append(Problem(r.number, head["date"], f"发放日期 {r.on} 不合理（应在 1990 年到今天之间）",
-                                      "bad_date"))
-        amount = row.get("amount") if head["amount"] not in bad else None
-        if amount is None and r.programme is not None:
-            amount = r.programme.amount_fen
-        r.amount_fen = int(amount or 0)
-        if r.programme is not None and r.programme.kind == "goods" and not r.goods:
-            r.goods = r.programme.goods
+        _read_person(r, row, head, bad, today)
+        _read_programme(r, row, head, bad, progs, default_prog)
+        _read_date(r, row, head, bad, on, today)
+        _read_amount(r, row, head, bad)
         rows.append(r)
     _match(db, rows, head)
     return AidPreview(table, rows)
+
+
+class _ProgrammeNames:
+    """Programmes by the name a list gives, each looked up once (None: no such programme)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._found: dict[str, Programme | None] = {}
+
+    def get(self, name: str) -> Programme | None:
+        if name not in self._found:
+            try:
+                self._found[name] = find_programme(self._db, name)
+            except InputError:
+                self._found[name] = None
+        return self._found[name]
+
+
+def _read_person(r: AidRow, row: Row, head: Mapping[str, str], bad: set[str], today: dt.date) -> None:
+    """Who the row is about: name, village, ID number (checked), goods and the note."""
+    r.village = str(row.get("village") or "").strip()
+    r.goods = str(row.get("goods") or "").strip()
+    r.note = "；".join([str(row.get("note") or "").strip()] + [f"{h}：{v}" for h, v in row.notes]).strip("；")
+    if not r.name and head["name"] not in bad:
+        r.problems.append(Problem(r.number, head["name"], "没有填写姓名", "empty"))
+    raw_id = str(row.get("id_number") or "")
+    if raw_id and head["id_number"] not in bad:
+        try:
+            r.id_number = parse_id(raw_id, today=today).number
+        except IdNumberError as exc:
+            r.problems.append(Problem(r.number, head["id_number"], exc.message, exc.reason))
+
+
+def _read_programme(r: AidRow, row: Row, head: Mapping[str, str], bad: set[str], progs: _ProgrammeNames,
+                    default_prog: Programme | None) -> None:
+    """The row's programme: its own column, else the one given for the whole list."""
+    name = str(row.get("programme") or "").strip()
+    if name:
+        r.programme = progs.get(name)
+        if r.programme is None:
+            r.problems.append(Problem(r.number, head["programme"],
+                                      f"没有名为“{name}”的救助项目，请先建立项目", "no_programme"))
+    elif default_prog is not None:
+        r.programme = default_prog
+    elif head["programme"] not in bad:
+        r.problems.append(Problem(r.number, head["programme"],
+                                  "不知道是哪个救助项目：表格中没有“救助项目”列，请用 --programme 指定",
+                                  "no_programme"))
+
+
+def _read_date(r: AidRow, row: Row, head: Mapping[str, str], bad: set[str], on: dt.date | None,
+               today: dt.date) -> None:
+    """The row's day (a month alone counts as its 1st), else the one given for the whole list."""
+    when = row.get("date") if head["date"] not in bad else None
+    if isinstance(when, MonthOnly):
+        r.note = "；".join(x for x in (r.note, f"发放日期只写到月（{when.iso()}），按当月 1 日记") if x)
+        when = dt.date(when.year, when.month, 1)
+    r.on = when or on
+    if r.on is None and head["date"] not in bad:
+        r.problems.append(Problem(r.number, head["date"],
+                                  "没有发放日期：表格中没有“发放日期”列，请用 --date 指定", "no_date"))
+    elif r.on is not None and (r.on > today or r.on < EARLIEST):
+        r.problems.append(Problem(r.number, head["date"], f"发放日期 {r.on} 不合理（应在 1990 年到今天之间）",
+                                  "bad_date"))
+
+
+def _read_amount(r: AidRow, row: Row, head: Mapping[str, str], bad: set[str]) -> None:
+    """The amount (else the programme's), and a goods programme's goods when the row names none."""
+    amount = row.get("amount") if head["amount"] not in bad else None
+    if amount is None and r.programme is not None:
+        amount = r.programme.amount_fen
+    r.amount_fen = int(amount or 0)
+    if r.programme is not None and r.programme.kind == "goods" and not r.goods:
+        r.goods = r.programme.goods
 
 
 def _match(db: Database, rows: list[AidRow], head: Mapping[str, str]) -> None:

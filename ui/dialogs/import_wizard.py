@@ -19,20 +19,14 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +38,7 @@ from app.errors import CharityDeskError
 from app.imports import recipients as recipient_import
 from app.imports.common import ImportResult
 from app.station.accounts import Operator
+from ui.dialogs.import_columns import ColumnMapping, FileRow, PreviewPane
 from ui.models.base import KeyedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -140,61 +135,23 @@ class ImportWizard(QDialog):
         self._headers: list[str] = []
         self._header_row: int | None = None
         self.kind = str(getattr(service, "KIND", ""))
-        if self.kind == "recipients":
-            default_title = self.tr("导入花名册")
-            self.status_text = {"new": self.tr("新增"), "duplicate": self.tr("已登记"),
-                                "invalid": self.tr("有错误")}
-            self.update_label = self.tr("更新已登记的人(&U)")
-            default_shown: Sequence[str] = ("name", "id_number")
-        else:
-            default_title = self.tr("导入表格")
-            self.status_text = {"new": self.tr("新增"), "duplicate": self.tr("已有"), "invalid": self.tr("有错误")}
-            self.update_label = self.tr("更新已有的记录(&U)")
-            default_shown = tuple(f.key for f in self.fields if f.required)[:2]
+        default_title, self.status_text, self.update_label, default_shown = self._kind_words()
         labels = {f.key: f.label for f in self.fields}
         self.shown = [(k, labels.get(k, k)) for k in (shown or default_shown)]
         self.setWindowTitle(title or default_title)
         self.resize(980, 700)
 
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("文件：")))
-        self.file_label = QLabel(self.tr("还没有选择文件"))
-        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top.addWidget(self.file_label, 1)
-        self.sheet_label = QLabel(self.tr("工作表(&S)："))
-        self.sheet = QComboBox()
-        self.sheet.setMinimumContentsLength(8)
-        self.sheet_label.setBuddy(self.sheet)
-        self.sheet.currentIndexChanged.connect(lambda _i: self._sheet_changed())
-        top.addWidget(self.sheet_label)
-        top.addWidget(self.sheet)
-        self.sheet_label.hide()
-        self.sheet.hide()
-        self.choose_button = QPushButton(self.tr("选择文件(&F)…"))
+        self.file_row = FileRow()
+        self.file_label, self.sheet = self.file_row.file_label, self.file_row.sheet
+        self.sheet_label, self.choose_button = self.file_row.sheet_label, self.file_row.choose_button
+        self.file_row.sheet_chosen.connect(self._sheet_changed)
         self.choose_button.clicked.connect(self.choose_file)
-        top.addWidget(self.choose_button)
-        layout.addLayout(top)
+        layout.addWidget(self.file_row)
 
-        self.mapping_box = QGroupBox(self.tr("每一项在表格的哪一列（认错了可以改）"))
-        grid = QGridLayout(self.mapping_box)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        self.combos: dict[str, QComboBox] = {}
-        per_line = 4
-        for i, f in enumerate(self.fields):
-            label = QLabel(self.tr("%s：") % (f.label + ("*" if f.required else "")))
-            combo = QComboBox()
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
-            combo.setEnabled(False)
-            label.setBuddy(combo)
-            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
-            self.combos[f.key] = combo
-            grid.addWidget(label, i // per_line, (i % per_line) * 2, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(combo, i // per_line, (i % per_line) * 2 + 1)
-        for c in range(per_line):
-            grid.setColumnStretch(c * 2 + 1, 1)
+        self.mapping_box = ColumnMapping(self.fields)
+        self.combos = self.mapping_box.combos
+        self.mapping_box.changed.connect(self._mapping_changed)
         layout.addWidget(self.mapping_box)
 
         status = QHBoxLayout()
@@ -208,27 +165,18 @@ class ImportWizard(QDialog):
         status.addWidget(self.status, 1)
         layout.addLayout(status)
 
-        counts = QHBoxLayout()
-        self.counts_label = QLabel()
-        self.counts_label.setStyleSheet("font-weight: bold;")
-        counts.addWidget(self.counts_label, 1)
-        self.only_problems = QCheckBox(self.tr("只看有错误的行(&E)"))
+        self.pane = PreviewPane(PreviewModel(self))
+        self.model, self.table = self.pane.model, self.pane.table
+        self.counts_label, self.only_problems = self.pane.counts_label, self.pane.only_problems
         self.only_problems.toggled.connect(lambda _on: self._show_rows())
-        counts.addWidget(self.only_problems)
-        layout.addLayout(counts)
+        layout.addWidget(self.pane, 1)
 
-        self.model = PreviewModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        layout.addWidget(self.table, 1)
+        self._build_buttons(layout)
+        self._show_rows()
+        self._update_buttons()
 
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
+        """跳过有错误的行, 更新已登记的人 (a roster only), 导入 and 关闭."""
         bottom = QHBoxLayout()
         self.skip_invalid = QCheckBox(self.tr("跳过有错误的行(&K)"))
         self.skip_invalid.setToolTip(self.tr("不勾选时，只要有一行有错误就什么都不导入"))
@@ -246,8 +194,16 @@ class ImportWizard(QDialog):
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
-        self._show_rows()
-        self._update_buttons()
+
+    def _kind_words(self) -> tuple[str, dict[str, str], str, Sequence[str]]:
+        """Title, status words, the update box's label and the fields shown: a roster speaks of people."""
+        if self.kind == "recipients":
+            return (self.tr("导入花名册"),
+                    {"new": self.tr("新增"), "duplicate": self.tr("已登记"), "invalid": self.tr("有错误")},
+                    self.tr("更新已登记的人(&U)"), ("name", "id_number"))
+        return (self.tr("导入表格"),
+                {"new": self.tr("新增"), "duplicate": self.tr("已有"), "invalid": self.tr("有错误")},
+                self.tr("更新已有的记录(&U)"), tuple(f.key for f in self.fields if f.required)[:2])
 
     # ---------- operator ----------
     @property
@@ -265,27 +221,21 @@ class ImportWizard(QDialog):
     def set_file(self, path: str | Path) -> None:
         """Read a new file: its sheets, then the preview with the columns found by name."""
         self.path = Path(path)
-        self.file_label.setText(self.path.name)
-        self.file_label.setToolTip(str(self.path))
-        self.sheet.blockSignals(True)
-        self.sheet.clear()
-        self.sheet.blockSignals(False)
-        self.sheet_label.hide()
-        self.sheet.hide()
+        self.file_row.show_file(self.path)
         self._headers = []
         self._header_row = None
-        self._fill_combos([], {})
+        self.mapping_box.fill([], {})
         self._run_preview(sheet=None, mapping=None, list_sheets=True)
 
     def _sheet_changed(self) -> None:
         self._header_row = None
-        self._run_preview(sheet=self.sheet.currentText() or None, mapping=None)
+        self._run_preview(sheet=self.file_row.chosen_sheet(), mapping=None)
 
     def _mapping_changed(self) -> None:
         if self.path is None or not self._headers:
             return
-        mapping: dict[str, str | int | None] = {k: c.currentData() for k, c in self.combos.items()}
-        self._run_preview(sheet=self.sheet.currentText() or None, mapping=mapping, header_row=self._header_row)
+        self._run_preview(sheet=self.file_row.chosen_sheet(), mapping=self.mapping_box.mapping(),
+                          header_row=self._header_row)
 
     # ---------- preview ----------
     def _run_preview(self, *, sheet: str | None, mapping: dict[str, str | int | None] | None,
@@ -317,24 +267,16 @@ class ImportWizard(QDialog):
         names, pv, exc = out
         self._set_busy(False)
         if names is not None:
-            self.sheet.blockSignals(True)
-            self.sheet.clear()
-            self.sheet.addItems(names)
-            self.sheet.blockSignals(False)
-            several = len(names) > 1
-            self.sheet_label.setVisible(several)
-            self.sheet.setVisible(several)
+            self.file_row.set_sheets(names)
         if exc is not None:
             self._sheet_error(exc)
             return
         self.preview = pv
         table = pv.table
-        self.sheet.blockSignals(True)
-        self.sheet.setCurrentText(table.sheet)
-        self.sheet.blockSignals(False)
+        self.file_row.select_sheet(table.sheet)
         self._headers = list(table.layout.headers)
         self._header_row = table.header_row
-        self._fill_combos(self._headers, dict(table.layout.columns))
+        self.mapping_box.fill(self._headers, dict(table.layout.columns))
         self.status.setStyleSheet("")
         skipped = len(table.skipped)
         text = self.tr("工作表“%s”，表头在第 %s 行。") % (table.sheet, table.header_row)
@@ -349,14 +291,13 @@ class ImportWizard(QDialog):
         self.preview = None
         facts = exc.facts
         if exc.reason == "choose_sheet" and facts.get("sheets"):
-            self.sheet_label.show()
-            self.sheet.show()
+            self.file_row.show_sheets(True)
         if facts.get("headers"):
             self._headers = [str(h) for h in facts["headers"]]
             if facts.get("header_row"):
                 self._header_row = int(facts["header_row"])
             keep = {k: c.currentData() for k, c in self.combos.items()}
-            self._fill_combos(self._headers, {k: v for k, v in keep.items() if isinstance(v, int)})
+            self.mapping_box.fill(self._headers, {k: v for k, v in keep.items() if isinstance(v, int)})
         self.status.setStyleSheet("color: #c0392b;")
         self.status.setText(exc.message)
         self._show_rows()
@@ -374,26 +315,10 @@ class ImportWizard(QDialog):
         self._show_rows()
         self._update_buttons()
 
-    def _fill_combos(self, headers: list[str], columns: dict[str, int]) -> None:
-        for key, combo in self.combos.items():
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(self.tr("（不导入）"), None)
-            for i, h in enumerate(headers):
-                combo.addItem(h if h.strip() else self.tr("第 %s 列") % (i + 1), i)
-            col = columns.get(key)
-            combo.setCurrentIndex(combo.findData(col) if col is not None else 0)
-            combo.setEnabled(bool(headers))
-            combo.blockSignals(False)
-
     def _show_rows(self) -> None:
         heads = [self.tr("行号"), self.tr("状态"), self.tr("问题")]
         self.model.set_preview(self.preview, self.shown, heads, self.status_text, self.only_problems.isChecked())
-        fm = self.table.fontMetrics()
-        widths = [fm.horizontalAdvance("00000") + 16, fm.horizontalAdvance("中" * 4) + 16]
-        widths += [fm.horizontalAdvance("0" * 18 if k.endswith("number") else "中" * 6) + 20 for k, _ in self.shown]
-        for i, w in enumerate(widths):
-            self.table.setColumnWidth(i, w)
+        self.pane.size_columns(self.shown)
         if self.preview is None:
             self.counts_label.setText("")
             return
@@ -411,8 +336,7 @@ class ImportWizard(QDialog):
         if busy:
             self.status.setStyleSheet("")
             self.status.setText(text)
-        self.choose_button.setEnabled(not busy)
-        self.sheet.setEnabled(not busy)
+        self.file_row.set_busy(busy)
         self.mapping_box.setEnabled(not busy)
         self._update_buttons()
 

@@ -15,19 +15,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,7 +26,6 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.errors import CharityDeskError
 from app.recipients import flags, households, recipients
-from app.recipients import search as recipient_search
 from app.rules.codes import PhoneError
 from app.rules.idcard import IdNumber, IdNumberError
 from app.station import accounts
@@ -51,6 +40,7 @@ from ui.dialogs.person_dialogs import (
 )
 from ui.dialogs.person_history import HistoryTab
 from ui.dialogs.person_meals import MealsTab
+from ui.dialogs.person_tabs import BasicTab, FamilyTab
 
 __all__ = ["CloseDialog", "HouseholdPicker", "PersonCard", "parse_birth_date"]
 
@@ -128,151 +118,33 @@ class PersonCard(PersonChecks, QDialog):  # type: ignore[misc]
 
     # ---------- building ----------
     def _basic_tab(self) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.name = QLineEdit()
-        self.name.setMaxLength(40)
-        form.addRow(self.tr("姓名(&N)："), self.name)
-        self.id_number = QLineEdit()
-        self.id_number.setMaxLength(24)
-        self.id_number.setPlaceholderText(self.tr("18位身份证号"))
-        self.id_message = QLabel()
-        self.id_message.setWordWrap(True)
-        id_box = QVBoxLayout()
-        id_box.setSpacing(2)
-        id_box.addWidget(self.id_number)
-        id_box.addWidget(self.id_message)
-        form.addRow(self.tr("身份证号(&I)："), id_box)
-        row = QHBoxLayout()
-        self.sex = QComboBox()
-        self.sex.addItems(["", "男", "女"])
-        self.birth = QLineEdit()
-        self.birth.setPlaceholderText(self.tr("如 1950-03-04"))
-        self.age_label = QLabel()
-        row.addWidget(self.sex)
-        row.addWidget(QLabel(self.tr("出生日期：")))
-        row.addWidget(self.birth, 1)
-        row.addWidget(self.age_label)
-        form.addRow(self.tr("性别(&X)："), row)
-        self.birth_message = QLabel()
-        self.birth_message.setStyleSheet(ERROR_STYLE)
-        self.birth_message.hide()
-        form.addRow("", self.birth_message)
-        self.phone = QLineEdit()
-        self.phone.setPlaceholderText(self.tr("手机，或带区号的固定电话"))
-        self.phone_message = QLabel()
-        self.phone_message.setWordWrap(True)
-        self.phone_message.hide()
-        phone_box = QVBoxLayout()
-        phone_box.setSpacing(2)
-        phone_box.addWidget(self.phone)
-        phone_box.addWidget(self.phone_message)
-        form.addRow(self.tr("电话(&P)："), phone_box)
-        place = QHBoxLayout()
-        self.village = QComboBox()
-        self.village.setEditable(True)
-        self.village.addItems([""] + [v for v, _ in recipient_search.villages(self.db)])
-        self.group = QLineEdit()
-        self.group.setPlaceholderText(self.tr("如 3组"))
-        self.group.setMaximumWidth(120)
-        place.addWidget(self.village, 2)
-        place.addWidget(QLabel(self.tr("组：")))
-        place.addWidget(self.group, 1)
-        form.addRow(self.tr("村（社区）(&V)："), place)
-        self.address = QLineEdit()
-        form.addRow(self.tr("居住地址(&A)："), self.address)
-
-        self.categories = QListWidget()
-        self.categories.setFlow(QListWidget.Flow.LeftToRight)
-        self.categories.setWrapping(True)
-        self.categories.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.categories.setSpacing(2)
-        # Room for five rows of labels; more scroll (keeps the card within 768 pixels in large text).
-        self.categories.setFixedHeight(int((self.fontMetrics().lineSpacing() + 8) * 5.2))
-        for name in recipients.list_categories(self.db):
-            self._add_category_item(name)
-        add_row = QHBoxLayout()
-        self.new_category = QLineEdit()
-        self.new_category.setPlaceholderText(self.tr("列表里没有的类别，在这里输入后添加"))
-        self.add_category_button = QPushButton(self.tr("添加类别"))
+        tab = BasicTab(self.db)
+        self.name, self.id_number, self.id_message = tab.name, tab.id_number, tab.id_message
+        self.sex, self.birth, self.age_label, self.birth_message = tab.sex, tab.birth, tab.age_label, tab.birth_message
+        self.phone, self.phone_message = tab.phone, tab.phone_message
+        self.village, self.group, self.address = tab.village, tab.group, tab.address
+        self.categories, self.new_category = tab.categories, tab.new_category
+        self.add_category_button, self._add_category_item = tab.add_category_button, tab.add_category_item
         self.add_category_button.clicked.connect(self.add_category)
         self.new_category.returnPressed.connect(self.add_category)
-        add_row.addWidget(self.new_category, 1)
-        add_row.addWidget(self.add_category_button)
-        cats = QVBoxLayout()
-        cats.addWidget(self.categories)
-        cats.addLayout(add_row)
-        form.addRow(self.tr("人员类别(&C)："), cats)
-
         self.id_number.textChanged.connect(self._id_changed)
         self.birth.textChanged.connect(self._birth_changed)
         self.phone.textChanged.connect(self._phone_changed)
         for w in (self.name, self.birth, self.phone):
             w.textChanged.connect(lambda _t: self.dup_timer.start())
-        return page
+        return tab
 
     def _family_tab(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        box = QGroupBox(self.tr("家庭户"))
-        v = QVBoxLayout(box)
-        self.household_label = QLabel()
-        self.household_label.setWordWrap(True)
-        v.addWidget(self.household_label)
-        row = QHBoxLayout()
-        self.head = QCheckBox(self.tr("是户主(&H)"))
-        self.link_button = QPushButton(self.tr("关联到已登记的家庭成员…"))
+        tab = FamilyTab()
+        self.household_label, self.head, self.link_button = tab.household_label, tab.head, tab.link_button
+        self.guardian_hint, self.guardian_name = tab.guardian_hint, tab.guardian_name
+        self.guardian_relation, self.guardian_phone = tab.guardian_relation, tab.guardian_phone
+        self.guardian_phone_message = tab.guardian_phone_message
+        self.bank_name, self.bank_account, self.note = tab.bank_name, tab.bank_account, tab.note
         self.link_button.clicked.connect(self.pick_household)
-        row.addWidget(self.head)
-        row.addStretch(1)
-        row.addWidget(self.link_button)
-        v.addLayout(row)
-        layout.addWidget(box)
-
-        box = QGroupBox(self.tr("监护人（儿童填写）"))
-        form = QFormLayout(box)
-        self.guardian_hint = QLabel()
-        self.guardian_hint.setStyleSheet(HINT_STYLE)
-        form.addRow(self.guardian_hint)
-        self.guardian_name = QLineEdit()
-        self.guardian_relation = QComboBox()
-        self.guardian_relation.setEditable(True)
-        self.guardian_relation.addItems(["", "父亲", "母亲", "祖父", "祖母", "外祖父", "外祖母", "其他亲属"])
-        self.guardian_phone = QLineEdit()
-        self.guardian_phone_message = QLabel()
-        self.guardian_phone_message.setWordWrap(True)
-        self.guardian_phone_message.hide()
-        form.addRow(self.tr("监护人姓名(&G)："), self.guardian_name)
-        form.addRow(self.tr("关系："), self.guardian_relation)
-        gp = QVBoxLayout()
-        gp.setSpacing(2)
-        gp.addWidget(self.guardian_phone)
-        gp.addWidget(self.guardian_phone_message)
-        form.addRow(self.tr("监护人电话："), gp)
         self.guardian_phone.textChanged.connect(
             lambda t: self._show_phone(t, self.guardian_phone_message))
-        layout.addWidget(box)
-
-        box = QGroupBox(self.tr("银行与备注"))
-        form = QFormLayout(box)
-        self.bank_name = QLineEdit()
-        self.bank_name.setPlaceholderText(self.tr("如 农村信用社"))
-        self.bank_account = QLineEdit()
-        self.note = QPlainTextEdit()
-        self.note.setFixedHeight(70)
-        form.addRow(self.tr("开户行(&B)："), self.bank_name)
-        form.addRow(self.tr("银行账号："), self.bank_account)
-        form.addRow(self.tr("备注："), self.note)
-        layout.addWidget(box)
-        layout.addStretch(1)
-        return page
-
-    def _add_category_item(self, name: str, checked: bool = False) -> QListWidgetItem:
-        item = QListWidgetItem(name)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.categories.addItem(item)
-        return item
+        return tab
 
     # ---------- loading ----------
     def _show_township_flags(self) -> None:

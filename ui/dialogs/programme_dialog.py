@@ -63,13 +63,34 @@ class ProgrammeDialog(QDialog):
         self.setWindowTitle(self.tr("修改救助项目") if programme else self.tr("新建救助项目"))
         layout = QVBoxLayout(self)
 
+        self._build_what(layout)
+        self._build_who(layout)
+
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.has_period.toggled.connect(lambda _b: self._kind_changed())
+        if programme:
+            self._load(programme)
+        self._kind_changed()
+
+    def _build_what(self, layout: QVBoxLayout) -> None:
+        """发什么、从哪里出钱: name, fund, cash or goods, amount, budget and period."""
         what = QGroupBox(self.tr("发什么、从哪里出钱"))
         form = QFormLayout(what)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("如：春节困境儿童红包"))
         form.addRow(self.tr("项目名称"), self.name)
         self.fund = QComboBox()
-        for f in funds.list_funds(db):
+        for f in funds.list_funds(self.db):
             self.fund.addItem(f"{f.name}（余额 ¥{format_fen(f.balance_fen)}）", f.id)
         form.addRow(self.tr("从哪个基金支出"), self.fund)
         self.kind = QComboBox()
@@ -86,6 +107,10 @@ class ProgrammeDialog(QDialog):
         self.budget = QLineEdit()
         self.budget.setPlaceholderText(self.tr("不填表示不设预算"))
         form.addRow(self.tr("项目预算（元）"), self.budget)
+        self._build_period(form)
+        layout.addWidget(what)
+
+    def _build_period(self, form: QFormLayout) -> None:
         period = QHBoxLayout()
         self.has_period = QCheckBox(self.tr("有期限"))
         self.starts = QDateEdit(QDate.currentDate())
@@ -99,15 +124,16 @@ class ProgrammeDialog(QDialog):
         period.addWidget(self.ends)
         period.addStretch(1)
         form.addRow(self.tr("项目期限"), period)
-        layout.addWidget(what)
 
+    def _build_who(self, layout: QVBoxLayout) -> None:
+        """谁可以领: categories, ages, villages, in the register, one per household."""
         who = QGroupBox(self.tr("谁可以领（按发放日期判断）"))
         rules = QFormLayout(who)
         self.categories = QListWidget()
         self.categories.setMaximumHeight(110)
         self.categories.setFlow(QListWidget.Flow.LeftToRight)
         self.categories.setWrapping(True)
-        for name in recipients.list_categories(db):
+        for name in recipients.list_categories(self.db):
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -130,6 +156,11 @@ class ProgrammeDialog(QDialog):
         rules.addRow("", self.active_only)
         self.one_per_household = QCheckBox(self.tr("每户限一人"))
         rules.addRow("", self.one_per_household)
+        self._build_again_and_priority(rules)
+        layout.addWidget(who)
+
+    def _build_again_and_priority(self, rules: QFormLayout) -> None:
+        """Not again for those aided before, and who comes first when the budget is short."""
         again = QHBoxLayout()
         self.not_since = _optional_spin(1990, 2100, self.tr("不限"), self.tr(" 年以来"))
         self.not_months = _optional_spin(1, 600, self.tr("不限"), self.tr(" 个月内"))
@@ -149,23 +180,6 @@ class ProgrammeDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.priority.addItem(item)
         rules.addRow(self.tr("优先顺序（控制在预算内时用）"), self.priority)
-        layout.addWidget(who)
-
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
-        self.has_period.toggled.connect(lambda _b: self._kind_changed())
-        if programme:
-            self._load(programme)
-        self._kind_changed()
 
     def _kind_changed(self) -> None:
         goods = self.kind.currentData() == "goods"

@@ -12,17 +12,12 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QItemSelection, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -42,12 +37,8 @@ from ui.changes import announce
 from ui.dialogs.donation_void import DonationVoidDialog
 from ui.dialogs.receipt_batch import ReceiptBatchDialog
 from ui.models.donation_model import DonationModel
+from ui.pages.donation_list_parts import DonationDetail, DonationFilters
 from ui.printing import ReceiptPrinting
-from ui.widgets.dates import py_date
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
 
 
 class DonationList(QWidget):
@@ -61,45 +52,21 @@ class DonationList(QWidget):
         self.current: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
 
-        # filters
-        bar = QHBoxLayout()
-        self.use_dates = QCheckBox(self.tr("日期(&R)"))
-        today = dt.date.today()
-        self.date_from = QDateEdit(_qdate(today.replace(day=1)))
-        self.date_to = QDateEdit(_qdate(today))
-        for w in (self.date_from, self.date_to):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
-            w.setEnabled(False)
-        self.donor_text = QLineEdit()
-        self.donor_text.setClearButtonEnabled(True)
-        self.donor_text.setPlaceholderText(self.tr("捐赠人：姓名、电话、拼音首字母"))
-        self.fund = QComboBox()
-        self.method = QComboBox()
-        self.method.addItem(self.tr("全部方式"), None)
-        for code, label in (("cash", self.tr("现金")), ("bank", self.tr("银行转账")),
-                            ("wechat", self.tr("微信")), ("alipay", self.tr("支付宝")),
-                            ("goods", self.tr("物资"))):
-            self.method.addItem(label, code)
-        self.status = QComboBox()
-        self.status.addItem(self.tr("有效"), False)
-        self.status.addItem(self.tr("作废"), True)
-        self.status.addItem(self.tr("全部状态"), None)
-        bar.addWidget(self.donor_text, 1)
-        bar.addWidget(self.use_dates)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("—"))
-        bar.addWidget(self.date_to)
-        bar2 = QHBoxLayout()
-        bar2.addWidget(self.fund)
-        bar2.addWidget(self.method)
-        bar2.addWidget(self.status)
-        bar2.addStretch(1)
-        layout.addLayout(bar)
-        layout.addLayout(bar2)
+        self.filter_bar = DonationFilters(db)
+        fb = self.filter_bar
+        self.use_dates, self.date_from, self.date_to = fb.use_dates, fb.date_from, fb.date_to
+        self.donor_text, self.fund, self.method, self.status = fb.donor_text, fb.fund, fb.method, fb.status
+        layout.addWidget(fb)
 
-        # table and detail
-        self.model = DonationModel(db, self)
+        self._build_table_and_detail(layout)
+        self._build_footer(layout)
+        self.timer = fb.timer
+        fb.changed.connect(self.apply_filters)
+        self._connect()
+        self._load_funds()
+
+    def _build_table_and_detail(self, layout: QVBoxLayout) -> None:
+        self.model = DonationModel(self.db, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -112,28 +79,11 @@ class DonationList(QWidget):
         self.view.setAlternatingRowColors(True)
         self._size_columns()
 
-        detail_box = QGroupBox(self.tr("捐赠详情"))
-        dl = QVBoxLayout(detail_box)
-        self.detail = QLabel(self.tr("在左边选一笔捐赠。"))
-        self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.RichText)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        dl.addWidget(self.detail, 1)
-        self.reprint_button = QPushButton(self.tr("补打收据(&P)"))
-        self.preview_button = QPushButton(self.tr("预览(&V)"))
-        self.pdf_button = QPushButton(self.tr("存为 PDF"))
-        self.void_button = QPushButton(self.tr("作废…(&Z)"))
-        for b in (self.reprint_button, self.preview_button, self.pdf_button, self.void_button):
-            b.setEnabled(False)
-        row1 = QHBoxLayout()
-        row1.addWidget(self.reprint_button)
-        row1.addWidget(self.preview_button)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.pdf_button)
-        row2.addWidget(self.void_button)
-        dl.addLayout(row1)
-        dl.addLayout(row2)
+        detail_box = DonationDetail()
+        self.detail = detail_box.detail
+        self.reprint_button, self.preview_button = detail_box.reprint_button, detail_box.preview_button
+        self.pdf_button, self.void_button = detail_box.pdf_button, detail_box.void_button
+        self.detail_box = detail_box
 
         split = QSplitter()
         split.addWidget(self.view)
@@ -143,6 +93,8 @@ class DonationList(QWidget):
         split.setSizes([700, 300])
         layout.addWidget(split, 1)
 
+    def _build_footer(self, layout: QVBoxLayout) -> None:
+        """Totals of what is shown, import and batch printing, the funds' balances, messages."""
         foot = QHBoxLayout()
         self.totals_label = QLabel()
         self.batch_button = QPushButton(self.tr("批量打印收据…(&B)"))
@@ -161,16 +113,7 @@ class DonationList(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(150)
-        self.timer.timeout.connect(self.apply_filters)
-        self.donor_text.textChanged.connect(lambda _t: self.timer.start())
-        self.use_dates.toggled.connect(self._dates_toggled)
-        for w in (self.date_from, self.date_to):
-            w.dateChanged.connect(lambda _d: self.apply_filters())
-        for c in (self.fund, self.method, self.status):
-            c.currentIndexChanged.connect(lambda _i: self.apply_filters())
+    def _connect(self) -> None:
         self.model.totalled.connect(self._show_totals)
         self.model.modelReset.connect(self._selection_gone)
         self.view.selectionModel().selectionChanged.connect(self._selected)
@@ -181,7 +124,6 @@ class DonationList(QWidget):
         self.batch_button.clicked.connect(self.batch)
         self.printing.message.connect(self.message.setText)
         self.printing.printed.connect(lambda _n: self._reload_current())
-        self._load_funds()
 
     def _size_columns(self) -> None:
         """Widths from sample text in the current font, so large text stays readable."""
@@ -199,28 +141,10 @@ class DonationList(QWidget):
 
     # ---------- filters ----------
     def _load_funds(self) -> None:
-        keep = self.fund.currentData()
-        self.fund.blockSignals(True)
-        self.fund.clear()
-        self.fund.addItem(self.tr("全部基金"), None)
-        for f in funds.list_funds(self.db, include_closed=True):
-            self.fund.addItem(f.name, f.id)
-        i = self.fund.findData(keep) if keep else 0
-        self.fund.setCurrentIndex(max(i, 0))
-        self.fund.blockSignals(False)
-
-    def _dates_toggled(self, on: bool) -> None:
-        self.date_from.setEnabled(on)
-        self.date_to.setEnabled(on)
-        self.apply_filters()
+        self.filter_bar.load_funds()
 
     def filters(self) -> Filters:
-        dates = self.use_dates.isChecked()
-        return Filters(
-            date_from=py_date(self.date_from.date()) if dates else None,
-            date_to=py_date(self.date_to.date()) if dates else None,
-            donor_text=self.donor_text.text(), fund_id=self.fund.currentData(),
-            method=self.method.currentData(), voided=self.status.currentData())
+        return self.filter_bar.filters()
 
     def apply_filters(self) -> None:
         self.timer.stop()
@@ -301,51 +225,8 @@ class DonationList(QWidget):
         return next((r for r in self.current["receipts"] if not r.is_void), None)
 
     def _show_detail(self) -> None:
-        d = self.current
-        admin = self.operator().is_admin
-        live = self.live_receipt()
-        any_receipt = d["receipts"][-1] if d and d["receipts"] else None
-        self.reprint_button.setEnabled(live is not None)
-        self.preview_button.setEnabled(any_receipt is not None)
-        self.pdf_button.setEnabled(any_receipt is not None)
-        self.void_button.setEnabled(bool(d) and admin and d is not None and d["status"] == "active")
-        self.void_button.setToolTip("" if admin else self.tr("只有管理员可以作废"))
-        if d is None:
-            self.detail.setText(self.tr("在左边选一笔捐赠。"))
-            return
-        e = html.escape
-        lines = [f"<b>{e(d['donor_name'])}</b>　{e(d['donated_on'])}"]
-        if d["kind"] == "cash":
-            method = {"cash": self.tr("现金"), "bank": self.tr("银行转账"), "wechat": self.tr("微信"),
-                      "alipay": self.tr("支付宝")}.get(d["method"], d["method"])
-            lines.append(self.tr("捐款 ¥%s（%s）") % (format_fen(d["amount_fen"]), e(method)))
-        else:
-            lines.append(self.tr("物资，估值合计 ¥%s") % format_fen(d["amount_fen"]))
-            for g in d["goods"]:
-                value = (self.tr("¥%s") % format_fen(g["value_fen"]) if g["value_fen"] is not None
-                         else self.tr("未估值"))
-                lines.append(f"　· {e(g['item'])} {e(str(g['quantity']))}{e(g['unit'])}　{value}")
-        lines.append(self.tr("基金：%s") % e(d["fund_name"]))
-        if d["programme_name"]:
-            lines.append(self.tr("救助项目：%s") % e(d["programme_name"]))
-        if d["recipient_name"]:
-            lines.append(self.tr("定向受助人：%s") % e(d["recipient_name"]))
-        if d["purpose"]:
-            lines.append(self.tr("用途：%s") % e(d["purpose"]))
-        if d["note"]:
-            lines.append(self.tr("备注：%s") % e(d["note"]))
-        lines.append(self.tr("经办人：%s") % e(d["operator"] or ""))
-        if d["status"] != "active":
-            lines.append("<span style='color:#c0392b'>" + self.tr("已作废：%s（%s，%s）") % (
-                e(d["void_reason"]), e(d["voided_by_name"] or ""), e((d["voided_at"] or "")[:16])) + "</span>")
-        lines.append("<br><b>" + self.tr("收据记录") + "</b>")
-        for r in d["receipts"]:
-            state = self.tr("作废：%s") % e(r.void_reason) if r.is_void else self.tr("有效")
-            printed = (self.tr("打印 %d 次") % r.print_count) if r.print_count else self.tr("未打印")
-            lines.append(f"{e(r.number)}　{state}　{printed}　{e(r.issued_at[:10])}")
-        if not d["receipts"]:
-            lines.append(self.tr("（没有收据）"))
-        self.detail.setText("<br>".join(lines))
+        self.detail_box.show_donation(self.current, admin=self.operator().is_admin,
+                                      has_live=self.live_receipt() is not None)
 
     # ---------- actions ----------
     def reprint(self) -> None:

@@ -11,24 +11,16 @@ All rules and money checks are in `app.programmes.eligibility` and `app.programm
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
-    QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -41,18 +33,19 @@ from app.db import Database
 from app.errors import CharityDeskError
 from app.programmes import distributions, programmes
 from app.programmes.distributions import Distribution
-from app.programmes.eligibility import OUT_WORDS, Plan
+from app.programmes.eligibility import Plan
 from app.programmes.programmes import Programme
 from app.rules.money import format_fen
 from app.station.accounts import Operator
 from ui.changes import announce
 from ui.dialogs.programme_dialog import ProgrammeDialog
-from ui.models.distribution_models import ExcludedModel, IncludedModel
-from ui.pages.programme_records import ProxyDialog, RecordsPart, _date, _table
+from ui.pages.programme_asks import ProgrammeQuestions
+from ui.pages.programme_plan import CandidateLists, PlanSummary
+from ui.pages.programme_records import RecordsPart, _date
 from ui.worker import Job, run_db_job
 
 
-class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]
+class ProgrammesPage(RecordsPart, ProgrammeQuestions):  # type: ignore[misc]
     cares = Changes(programmes=True, funds=True, recipients=True, distributions=True)
 
     def __init__(self, db: Database, operator: Operator | Callable[[], Operator],
@@ -108,26 +101,13 @@ class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]
         row.addWidget(self.generate_button)
         row.addStretch(1)
         v.addLayout(row)
-        self.summary = QLabel(self.tr("选好项目和发放日期，点“生成名单”。"))
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = PlanSummary()
         v.addWidget(self.summary)
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        self.included_model = IncludedModel(self)
-        self.excluded_model = ExcludedModel(self.db, self)
-        box_in = QGroupBox(self.tr("列入名单"))
-        lay_in = QVBoxLayout(box_in)
-        self.included = _table(self.included_model)
-        lay_in.addWidget(self.included)
-        box_out = QGroupBox(self.tr("未列入（及原因）"))
-        lay_out = QVBoxLayout(box_out)
-        self.excluded = _table(self.excluded_model)
-        lay_out.addWidget(self.excluded)
-        self.box_in, self.box_out = box_in, box_out
-        split.addWidget(box_in)
-        split.addWidget(box_out)
-        v.addWidget(split, 1)
+        self.lists = CandidateLists(self.db)
+        self.included_model, self.excluded_model = self.lists.included_model, self.lists.excluded_model
+        self.included, self.excluded = self.lists.included, self.lists.excluded
+        self.box_in, self.box_out = self.lists.box_in, self.lists.box_out
+        v.addWidget(self.lists, 1)
 
         buttons = QHBoxLayout()
         self.remove_button = QPushButton(self.tr("移出名单…"))
@@ -149,38 +129,6 @@ class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]
         self.draft_sheet_button.clicked.connect(lambda: self.write_sheet(self._draft_id()))
         self.confirm_button.clicked.connect(self.confirm)
         return w
-
-    # ---------- questions and answers (tests replace these) ----------
-    def ask_reason(self, title: str, prompt: str) -> str | None:
-        text, ok = QInputDialog.getText(self, title, prompt)
-        return text.strip() if ok and text.strip() else None
-
-    def ask_yes(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def ask_proxy(self, name: str) -> tuple[str, str] | None:
-        dialog = ProxyDialog(name, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.proxy_name.text(), dialog.proxy_note.text()
-
-    def ask_save(self, title: str, suggested: str, pattern: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), pattern)
-        return path or None
-
-    def notify(self, text: str, *, error: bool = False, file: str = "") -> None:
-        """A message that does not block (the page stays usable); with `file`, an 打开 button."""
-        self.last_message = text
-        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
-                          self.tr("救助项目"), text, parent=self)
-        if file:
-            opener = box.addButton(self.tr("打开"), QMessageBox.ButtonRole.ActionRole)
-            opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(file)))
-        box.addButton(self.tr("好"), QMessageBox.ButtonRole.AcceptRole)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-        box.open()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
@@ -314,76 +262,40 @@ class ProgrammesPage(RecordsPart, QWidget):  # type: ignore[misc]
     def _show_plan(self, plan: Plan | None) -> None:
         self.job = None
         self.plan = plan
-        self.included_model.reset(plan)
-        self.excluded_model.reset(plan)
-        self.box_in.setTitle(self.tr("列入名单 %d 人") % (plan.people if plan else 0))
-        self.box_out.setTitle(self.tr("未列入 %d 人（及原因）") % (plan.excluded_count if plan else 0))
+        self.lists.show_plan(plan)
         if plan is not None:
-            self.summary.setText(self._summary_html(plan))
-            self.included.resizeColumnsToContents()
-            self.excluded.resizeColumnsToContents()
+            self.summary.show_plan(plan)
         elif self.current() is not None:
             self.summary.setText(self.tr("选好发放日期，点“生成名单”。"))
         self._permissions()
-
-    def _summary_html(self, plan: Plan) -> str:
-        f = plan.fund
-        parts = [self.tr("<b>%s</b>，%s：<b>%d 人，共 ¥%s</b>") % (
-            plan.programme.name, plan.on.isoformat(), plan.people, format_fen(plan.total_fen))]
-        fund = self.tr("基金“%s”现有 ¥%s") % (f.fund_name, format_fen(f.balance_fen))
-        if f.reserved_fen:
-            fund += self.tr("（其中 ¥%s 定向用于其他用途）") % format_fen(f.reserved_fen)
-        parts.append(fund)
-        if plan.budget_fen is not None:
-            parts.append(self.tr("预算 ¥%s，已发 ¥%s") % (format_fen(plan.budget_fen), format_fen(plan.budget_spent_fen)))
-        if plan.excluded_count:
-            why = "，".join(f"{OUT_WORDS.get(k, k)} {n}" for k, n in
-                           sorted(plan.excluded_by().items(), key=lambda kv: -kv[1]))
-            parts.append(self.tr("未列入 %d 人：%s") % (plan.excluded_count, why))
-        if plan.fit_budget and plan.trimmed:
-            parts.append(self.tr("按优先顺序少发 %d 人") % plan.trimmed)
-        text = "；".join(parts)
-        for problem in plan.problems:
-            text += f"<br><span style='color:#b00020'>{self.tr('不能确认：')}{problem.message}</span>"
-        if plan.ok:
-            text += "<br>" + self.tr("核对无误后，点“确认发放”。")
-        return text
 
     def _selected_rows(self, table: QTableView) -> list[int]:
         return sorted({i.row() for i in table.selectionModel().selectedRows()})
 
     def remove_selected(self) -> None:
-        rows = self._selected_rows(self.included)
-        draft = self._draft_id()
-        if not rows or draft is None:
-            self.notify(self.tr("请先在“列入名单”中选中要移出的人"))
-            return
-        names = "、".join(self.included_model.candidate(r).name for r in rows[:5])
-        reason = self.ask_reason(self.tr("移出名单"), self.tr("为什么把 %s 移出名单？") % names)
-        if reason is None:
-            return
-        try:
-            for r in rows:
-                distributions.remove_person(self.db, self.operator, draft, self.included_model.candidate(r).recipient_id,
-                                            reason)
-        except CharityDeskError as exc:
-            self._failed(exc)
-        self._preview(draft)
+        self._move_selected(self.included, self.included_model, distributions.remove_person,
+                            self.tr("请先在“列入名单”中选中要移出的人"), self.tr("移出名单"),
+                            self.tr("为什么把 %s 移出名单？"))
 
     def add_selected(self) -> None:
-        rows = self._selected_rows(self.excluded)
+        self._move_selected(self.excluded, self.excluded_model, distributions.add_person,
+                            self.tr("请先在“未列入”中选中要加入的人"), self.tr("加入名单"),
+                            self.tr("为什么把 %s 加入名单（不符合规则）？"))
+
+    def _move_selected(self, table: QTableView, model: Any, act: Callable[..., Any], empty: str, title: str,
+                       prompt: str) -> None:
+        """Move the selected people into or out of the draft's list, with a reason, then list again."""
+        rows = self._selected_rows(table)
         draft = self._draft_id()
         if not rows or draft is None:
-            self.notify(self.tr("请先在“未列入”中选中要加入的人"))
+            self.notify(empty)
             return
-        names = "、".join(self.excluded_model.candidate(r).name for r in rows[:5])
-        reason = self.ask_reason(self.tr("加入名单"), self.tr("为什么把 %s 加入名单（不符合规则）？") % names)
+        reason = self.ask_reason(title, prompt % "、".join(model.candidate(r).name for r in rows[:5]))
         if reason is None:
             return
         try:
             for r in rows:
-                distributions.add_person(self.db, self.operator, draft, self.excluded_model.candidate(r).recipient_id,
-                                         reason)
+                act(self.db, self.operator, draft, model.candidate(r).recipient_id, reason)
         except CharityDeskError as exc:
             self._failed(exc)
         self._preview(draft)

@@ -14,22 +14,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,42 +35,25 @@ from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
 from app.excel import Cancelled
-from app.meals import enrolments
 from app.recipients import recipients
 from app.recipients import search as recipient_search
-from app.recipients.search import COLUMNS, DEFAULT_COLUMNS, Filters
+from app.recipients.search import Filters
 from app.station.accounts import Operator
 from ui import settings
 from ui.changes import announce
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.person_card import PersonCard
 from ui.models.recipient_model import RecipientModel
+from ui.pages.recipient_parts import (
+    RecipientColumns,
+    RecipientFilters,
+    parse_columns,
+    register_table,
+)
 from ui.worker import Job, every, run_db_job
 
+
 #: Default column widths, as the text they should fit (measured in the current font).
-_WIDTHS = {"name": "中" * 5, "sex": "中" * 3, "age": "中" * 3, "birth_date": "0000-00-00",
-           "id_number": "00000000000000000X", "village": "中" * 6, "village_group": "中" * 3,
-           "categories": "中" * 9, "phone": "0000-00000000", "household_head": "中" * 3,
-           "guardian_name": "中" * 5, "guardian_phone": "0000-00000000", "address": "中" * 10,
-           "bank_name": "中" * 6, "bank_account": "0000000000000000000", "status": "中" * 6,
-           "note": "中" * 10, "created_at": "0000-00-00 00:00"}
-
-
-def parse_columns(text: str) -> list[str]:
-    """The remembered column list ("name,age,…"), known keys only; the default if none."""
-    keys = [k for k in dict.fromkeys((text or "").split(",")) if k in COLUMNS]
-    if "name" not in keys:
-        keys.insert(0, "name")
-    return keys if len(keys) > 1 else list(DEFAULT_COLUMNS)
-
-
-def _fit_popup(combo: QComboBox) -> None:
-    """Let a combo's drop-down list be wide enough for its longest item."""
-    fm = combo.view().fontMetrics()
-    widest = max((fm.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
-    combo.view().setMinimumWidth(widest + 40)
-
-
 class RecipientsPage(QWidget):
     cares = Changes(recipients=True)
 
@@ -87,6 +66,28 @@ class RecipientsPage(QWidget):
         self.progress: QProgressDialog | None = None
         layout = QVBoxLayout(self)
 
+        self._build_top(layout)
+        self.filter_bar = RecipientFilters(db)
+        fb = self.filter_bar
+        self.category, self.village, self.status = fb.category, fb.village, fb.status
+        self.age, self.age_on, self.age_on_label, self.programme = fb.age, fb.age_on, fb.age_on_label, fb.programme
+        self.meals = fb.meals
+        layout.addWidget(fb)
+
+        self._build_table(layout)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        fb.changed.connect(self.run_query)
+        self._fill_choices()
+        self.run_query()
+
+    def _build_top(self, layout: QVBoxLayout) -> None:
+        """The search box, the count and the page's buttons."""
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -113,89 +114,22 @@ class RecipientsPage(QWidget):
             top.addWidget(b)
         layout.addLayout(top)
 
-        filters = QHBoxLayout()
-        self.category = QComboBox()
-        self.village = QComboBox()
-        self.status = QComboBox()
-        for text, value in ((self.tr("在册"), "active"), (self.tr("已注销"), "inactive"),
-                            (self.tr("迁出"), "moved"), (self.tr("去世"), "deceased"),
-                            (self.tr("不再符合条件"), "closed"), (self.tr("全部状态"), None)):
-            self.status.addItem(text, value)
-        self.age = QComboBox()
-        for text, band in ((self.tr("全部年龄"), None), (self.tr("14岁及以下"), (None, 14)),
-                           (self.tr("未满18岁"), (None, 17)), (self.tr("18–59岁"), (18, 59)),
-                           (self.tr("60岁及以上"), (60, None)), (self.tr("70岁及以上"), (70, None)),
-                           (self.tr("80岁及以上"), (80, None)), (self.tr("90岁及以上"), (90, None))):
-            self.age.addItem(text, band)
-        _fit_popup(self.status)
-        _fit_popup(self.age)
-        self.age_on = QDateEdit(QDate.currentDate())
-        self.age_on.setCalendarPopup(True)
-        self.age_on.setDisplayFormat("yyyy-MM-dd")
-        self.age_on.setToolTip(self.tr("按这一天的周岁计算年龄"))
-        self.programme = QComboBox()
-        self.meals = QComboBox()  # 助餐: who eats at a canteen, who has reached the scheme's age and not
-        for text, value in ((self.tr("全部助餐"), None), (self.tr("已登记助餐"), "enrolled"),
-                            (self.tr("到龄未登记"), "of_age_not_enrolled")):
-            self.meals.addItem(text, value)
-        # Combos may shrink below their longest item (the list still shows it in full),
-        # so the page fits a 1024×768 screen in large text too.
-        for combo, chars in ((self.category, 5), (self.village, 6), (self.status, 4), (self.age, 6),
-                             (self.programme, 4), (self.meals, 5)):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(chars)
-        filters.addWidget(self.category)
-        filters.addWidget(self.village)
-        filters.addWidget(self.status)
-        filters.addWidget(self.age)
-        self.age_on_label = QLabel(self.tr("截至"))
-        filters.addWidget(self.age_on_label)
-        filters.addWidget(self.age_on)
-        filters.addWidget(self.programme)
-        filters.addWidget(self.meals)
-        filters.addStretch(1)
-        layout.addLayout(filters)
-
-        self.model = RecipientModel(db, self)
+    def _build_table(self, layout: QVBoxLayout) -> None:
+        self.model = RecipientModel(self.db, self)
         self.model.on_counted = self._show_count
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = register_table(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table, self.open_current)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         layout.addWidget(self.table, 1)
-        self.apply_columns(parse_columns(settings.get(settings.RECIPIENT_COLUMNS)))
-        header.sectionMoved.connect(lambda *_: self._save_columns())
-        self._size_rows()
-
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(150)
-        self.timer.timeout.connect(self.run_query)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self._search_now)
-        for combo in (self.category, self.village, self.status, self.age, self.programme, self.meals):
-            combo.currentIndexChanged.connect(lambda _i: self.run_query())
-        self.age_on.dateChanged.connect(lambda _d: self.run_query())
-        self._fill_choices()
-        self.run_query()
+        self.columns = RecipientColumns(self.table, self.model)
+        header.customContextMenuRequested.connect(self.columns.menu_at)
+        self.columns.apply_columns(parse_columns(settings.get(settings.RECIPIENT_COLUMNS)))
+        header.sectionMoved.connect(lambda *_: self.columns.save())
+        self.columns.size_rows()
 
     # ---------- operator ----------
     @property
@@ -213,44 +147,15 @@ class RecipientsPage(QWidget):
 
     # ---------- choices and queries ----------
     def _fill_choices(self) -> None:
-        def refill(combo: QComboBox, first: str, items: list[tuple[str, Any]]) -> None:
-            keep = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(first, None)
-            for text, value in items:
-                combo.addItem(text, value)
-            i = combo.findData(keep)
-            combo.setCurrentIndex(max(i, 0))
-            combo.blockSignals(False)
-            _fit_popup(combo)
-
-        refill(self.category, self.tr("全部类别"), [(c, c) for c in recipients.list_categories(self.db)])
-        refill(self.village, self.tr("全部村居"),
-               [(self.tr("%s（%s人）") % (v, f"{n:,}"), v) for v, n in recipient_search.villages(self.db)])
-        programmes = recipient_search.programmes(self.db)
-        refill(self.programme, self.tr("全部项目"), [(self.tr("领过：%s") % name, pid) for pid, name in programmes])
-        usable = bool(programmes) and recipient_search.supports_programme_filter(self.db)
-        self.programme.setEnabled(usable)
-        self.programme.setToolTip(self.tr("只看领过某个救助项目的人") if usable
-                                  else self.tr("还没有救助项目和发放记录"))
+        self.filter_bar.fill_choices()
         self._permissions()
 
     def filters(self) -> Filters:
-        band = self.age.currentData()
-        d = self.age_on.date()
-        return Filters(category=self.category.currentData(), village=self.village.currentData(),
-                       status=self.status.currentData(), min_age=band[0] if band else None,
-                       max_age=band[1] if band else None,
-                       age_on=dt.date(d.year(), d.month(), d.day()) if band else None,
-                       programme_id=self.programme.currentData(), meals=self.meals.currentData(),
-                       meals_age=enrolments.scheme_age(self.db) if self.meals.currentData() else None)
+        return self.filter_bar.filters()
 
     def run_query(self) -> None:
         self.timer.stop()
-        banded = self.age.currentData() is not None
-        self.age_on.setVisible(banded)
-        self.age_on_label.setVisible(banded)
+        self.filter_bar.show_age_day()
         self.model.set_query(self.search.text(), self.filters())
 
     def _search_now(self) -> None:
@@ -299,74 +204,14 @@ class RecipientsPage(QWidget):
     # ---------- columns ----------
     def visible_columns(self) -> list[str]:
         """Shown columns in the order the person arranged them."""
-        header = self.table.horizontalHeader()
-        order = sorted(range(len(COLUMNS)), key=header.visualIndex)
-        return [COLUMNS[i] for i in order if not header.isSectionHidden(i)]
-
-    def apply_columns(self, keys: list[str]) -> None:
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)
-        try:
-            shown = [k for k in keys if k in COLUMNS]
-            for visual, key in enumerate(shown + [k for k in COLUMNS if k not in shown]):
-                logical = COLUMNS.index(key)
-                header.moveSection(header.visualIndex(logical), visual)
-                header.setSectionHidden(logical, key not in shown)
-        finally:
-            header.blockSignals(False)
-        self._size_columns()
-        header.viewport().update()
-
-    def _save_columns(self) -> None:
-        settings.put(settings.RECIPIENT_COLUMNS, ",".join(self.visible_columns()))
-
-    def _column_menu(self, pos: QPoint) -> None:
-        menu = self.column_menu()
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+        return self.columns.visible_columns()
 
     def column_menu(self) -> QMenu:
-        """The header's context menu: tick the columns to show; 姓名 always shows."""
-        menu = QMenu(self)
-        shown = set(self.visible_columns())
-        for key in COLUMNS:
-            action = QAction(self.model.header_label(key), menu)
-            action.setCheckable(True)
-            action.setChecked(key in shown)
-            action.setEnabled(key != "name")
-            action.setData(key)
-            action.toggled.connect(lambda on, k=key: self.show_column(k, on))
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.tr("恢复默认列"), self.reset_columns)
-        return menu
-
-    def show_column(self, key: str, on: bool) -> None:
-        if key == "name" and not on:
-            return
-        self.table.horizontalHeader().setSectionHidden(COLUMNS.index(key), not on)
-        self._save_columns()
-
-    def reset_columns(self) -> None:
-        self.apply_columns(list(DEFAULT_COLUMNS))
-        self._save_columns()
-
-    def _size_columns(self) -> None:
-        fm = self.table.fontMetrics()
-        for i, key in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, fm.horizontalAdvance(_WIDTHS[key]) + 20)
-
-    def _size_rows(self) -> None:
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        return self.columns.column_menu()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()  # shown again, the page re-runs its query (refresh)
         super().hideEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:  # large text switched on or off
-            self._size_columns()
-            self._size_rows()
-        super().changeEvent(event)
 
     # ---------- people ----------
     def _current_handle(self) -> int | None:

@@ -14,22 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
-    QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -38,20 +31,50 @@ from app import changes as ops
 from app.changes import Changes
 from app.db import Database
 from app.errors import CharityDeskError
-from app.excel import Cancelled
-from app.reports.catalog import KINDS, ReportKind, Request
+from app.reports.catalog import ReportKind, Request
 from app.reports.charts import Figures, chart_figures
-from app.reports.period import Period, preset_dates
+from app.reports.period import Period
 from app.station import accounts
 from ui import settings
 from ui.changes import announce
-from ui.widgets.charts import BarChart
-from ui.widgets.dates import py_date
+from ui.pages.report_parts import ExportResult, PeriodBox, PeriodFigures, ReportKinds
 from ui.worker import Job, every, run_db_job
 
-#: The named periods of `app.reports.period.preset_dates`, and 自定义.
-PRESETS = ("今年", "去年", "本月", "上月", "本季度", "上季度", "全部", "自定义")
-BREAKDOWNS = ("按基金", "按救助项目", "按人员类别", "按村（社区）")
+
+def _ask_file(page: QWidget, title: str, name: str, suffix: str) -> str | None:
+    """Where to save, starting in the last export folder (remembered); None when cancelled."""
+    folder = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+    pattern = page.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else page.tr("Excel 文件 (*.xlsx)")
+    chosen, _ = QFileDialog.getSaveFileName(page, title, str(Path(folder) / name), pattern)
+    if not chosen:
+        return None
+    if not chosen.lower().endswith(suffix):
+        chosen += suffix
+    settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
+    return chosen
+
+
+def _ask_folder(page: QWidget, title: str) -> str | None:
+    """A folder (or USB stick), starting in the last export folder (remembered); None when cancelled."""
+    start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
+    folder = QFileDialog.getExistingDirectory(page, title, start)
+    if folder:
+        settings.put(settings.EXPORT_FOLDER, folder)
+    return folder or None
+
+
+def _station_file(db: Database, folder: Path, period: Period, today: dt.date,
+                  report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> dict[str, Any]:
+    """The station exchange file for `period`, named by station and end date, into `folder`."""
+    from app.station.station import identity
+    from app.township.station_file import export_station
+
+    me = identity(db)
+    stop = period.date_to or today
+    name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
+    result = export_station(db, folder / name, period.date_from, period.date_to, today=today,
+                            progress=report, cancelled=cancelled)
+    return {**result, "kind": "station"}
 
 
 class ReportsPage(QWidget):
@@ -72,59 +95,42 @@ class ReportsPage(QWidget):
         self._charts_skipped = False  # the count came due while the page was hidden
         layout = QVBoxLayout(self)
 
-        # ---- the period ----
-        box = QGroupBox(self.tr("统计期间"))
-        row = QHBoxLayout(box)
-        self.preset = QComboBox()
-        self.preset.addItems([self.tr(p) for p in PRESETS])
-        self.preset.setAccessibleName(self.tr("统计期间"))
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit, name in ((self.date_from, self.tr("起始日期")), (self.date_to, self.tr("截止日期"))):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setAccessibleName(name)
+        self.period_box = PeriodBox(today)
+        pb = self.period_box
+        self.preset, self.date_from, self.date_to = pb.preset, pb.date_from, pb.date_to
+        self.year, self.year_label = pb.year, pb.year_label
+        for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._dates_edited)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(today().year)
-        self.year.setSuffix(self.tr(" 年"))
-        self.year.setAccessibleName(self.tr("年度报表的年份"))
         self.year.valueChanged.connect(self._year_changed)
-        self.year_label = QLabel(self.tr("年度："))
-        row.addWidget(self.preset)
-        row.addWidget(QLabel(self.tr("从")))
-        row.addWidget(self.date_from)
-        row.addWidget(QLabel(self.tr("到")))
-        row.addWidget(self.date_to)
-        row.addSpacing(16)
-        row.addWidget(self.year_label)
-        row.addWidget(self.year)
-        row.addStretch(1)
-        layout.addWidget(box)
+        layout.addWidget(pb)
+        self._build_export(layout)
+        self.figures = PeriodFigures()
+        self.summary, self.breakdown = self.figures.summary, self.figures.breakdown
+        self.by_month, self.by_part = self.figures.by_month, self.figures.by_part
+        self.breakdown.currentIndexChanged.connect(self.refresh_charts)
+        layout.addWidget(self.figures, 1)
 
-        # ---- the report and the export ----
+        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_timer.timeout.connect(self._charts_due)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.preset.setCurrentIndex(0)
+        self._preset_chosen()
+        self._kind_changed()
+        self._busy(False)
+        self._show_done(None)
+
+    def _build_export(self, layout: QVBoxLayout) -> None:
+        """导出报表: the report kinds, their options, progress and the result."""
         box = QGroupBox(self.tr("导出报表"))
         grid = QGridLayout(box)
-        self.kind_buttons = QButtonGroup(self)
-        self.kinds: list[ReportKind] = list(KINDS.values())
-        for i, kind in enumerate(self.kinds):
-            button = QRadioButton(kind.title)
-            button.setToolTip(kind.help)
-            self.kind_buttons.addButton(button, i)
-            grid.addWidget(button, i // 3, i % 3)
-        self.kind_buttons.button(0).setChecked(True)
-        self.kind_buttons.idToggled.connect(self._kind_toggled)
-        rows = (len(self.kinds) + 2) // 3
-        self.help = QLabel()
-        self.help.setWordWrap(True)
-        self.help.setStyleSheet("color: #555;")
-        grid.addWidget(self.help, rows, 0, 1, 3)
+        self.report_kinds = ReportKinds()
+        self.kinds = self.report_kinds.kinds
+        self.kind_buttons, self.help = self.report_kinds.buttons, self.report_kinds.help
+        self.mask_box, self.as_pdf = self.report_kinds.mask_box, self.report_kinds.as_pdf
+        self.report_kinds.changed.connect(self._kind_changed)
+        grid.addWidget(self.report_kinds, 0, 0, 1, 3)
+        rows = 1
         options = QHBoxLayout()
-        self.mask_box = QCheckBox(self.tr("姓名、身份证号脱敏（对外提供时勾选）"))
-        self._mask_wanted = False  # the person's own choice, kept while a report fixes the box
-        self.mask_box.clicked.connect(lambda on: setattr(self, "_mask_wanted", on))
-        self.as_pdf = QCheckBox(self.tr("存为 PDF（打印张贴）"))
         self.export_button = QPushButton(self.tr("导出……"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
@@ -150,77 +156,23 @@ class ReportsPage(QWidget):
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)
         grid.addLayout(progress_row, rows + 2, 0, 1, 3)
-        done_row = QHBoxLayout()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.open_file_button = QPushButton(self.tr("打开文件"))
-        self.open_folder_button = QPushButton(self.tr("打开所在文件夹"))
-        self.open_file_button.clicked.connect(lambda: self._open(folder=False))
-        self.open_folder_button.clicked.connect(lambda: self._open(folder=True))
-        done_row.addWidget(self.message, 1)
-        done_row.addWidget(self.open_file_button)
-        done_row.addWidget(self.open_folder_button)
-        grid.addLayout(done_row, rows + 3, 0, 1, 3)
+        self.result_row = ExportResult()
+        self.message = self.result_row.message
+        self.open_file_button = self.result_row.open_file_button
+        self.open_folder_button = self.result_row.open_folder_button
+        grid.addWidget(self.result_row, rows + 3, 0, 1, 3)
         layout.addWidget(box)
-
-        # ---- the period in figures and charts ----
-        box = QGroupBox(self.tr("本期收支"))
-        v = QVBoxLayout(box)
-        head = QHBoxLayout()
-        self.summary = QLabel("—")
-        self.summary.setWordWrap(True)
-        self.breakdown = QComboBox()
-        self.breakdown.addItems([self.tr(b) for b in BREAKDOWNS])
-        self.breakdown.setAccessibleName(self.tr("右图的分类"))
-        self.breakdown.currentIndexChanged.connect(self.refresh_charts)
-        head.addWidget(self.summary, 1)
-        head.addWidget(QLabel(self.tr("右图：")))
-        head.addWidget(self.breakdown)
-        v.addLayout(head)
-        charts = QHBoxLayout()
-        self.by_month = BarChart()
-        self.by_part = BarChart(orientation="horizontal")
-        charts.addWidget(self.by_month, 3)
-        charts.addWidget(self.by_part, 2)
-        v.addLayout(charts, 1)
-        layout.addWidget(box, 1)
-
-        self._chart_timer = QTimer(self, singleShot=True, interval=250)
-        self._chart_timer.timeout.connect(self._charts_due)
-        self.preset.currentIndexChanged.connect(self._preset_chosen)
-        self.preset.setCurrentIndex(0)
-        self._preset_chosen()
-        self._kind_changed()
-        self._busy(False)
-        self._show_done(None)
 
     # ---------- period ----------
     def _preset_chosen(self) -> None:
         self._forget_failure()
-        name = PRESETS[self.preset.currentIndex()]
-        if name != "自定义":  # 自定义 keeps the dates shown, for the person to change
-            start, stop = preset_dates(name, self.today())
-            for edit, value in ((self.date_from, start), (self.date_to, stop)):
-                if value is not None:
-                    edit.blockSignals(True)
-                    edit.setDate(QDate(value.year, value.month, value.day))
-                    edit.blockSignals(False)
-            if start is not None:
-                self.year.blockSignals(True)
-                self.year.setValue(start.year)
-                self.year.blockSignals(False)
+        self.period_box.apply_preset()
         self._enable_period()
         self._chart_timer.start()
 
     def _enable_period(self) -> None:
-        """A yearly report takes the year box only; 全部 has no dates to edit."""
-        yearly = self._yearly = self.kind().covers == "year"
-        self.preset.setEnabled(not yearly)
-        dates = not yearly and PRESETS[self.preset.currentIndex()] != "全部"
-        for edit in (self.date_from, self.date_to):
-            edit.setEnabled(dates)
-        self.year.setEnabled(yearly)
-        self.year_label.setEnabled(yearly)
+        self._yearly = self.kind().covers == "year"
+        self.period_box.enable(self._yearly)
 
     def _year_changed(self) -> None:
         self._forget_failure()
@@ -234,44 +186,28 @@ class ReportsPage(QWidget):
 
     def _dates_edited(self) -> None:
         self._forget_failure()
-        if PRESETS[self.preset.currentIndex()] != "自定义":
-            self.preset.blockSignals(True)
-            self.preset.setCurrentIndex(PRESETS.index("自定义"))
-            self.preset.blockSignals(False)
+        self.period_box.to_custom()
         self._chart_timer.start()
 
     def period(self) -> Period:
         """The chosen period; raises InputError when the start is after the end."""
-        if PRESETS[self.preset.currentIndex()] == "全部":
-            return Period()
-        return Period(py_date(self.date_from.date()), py_date(self.date_to.date()))
+        return self.period_box.period()
 
     def chart_period(self) -> Period:
         """What the charts show: the year of a yearly report, else the chosen period."""
-        if self.kind().covers == "year":
-            year = self.year.value()
-            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-        return self.period()
+        return self.period_box.chart_period(yearly=self.kind().covers == "year")
 
     # ---------- report choice ----------
     def kind(self) -> ReportKind:
-        return self.kinds[max(self.kind_buttons.checkedId(), 0)]
+        return self.report_kinds.kind()
 
     def choose(self, key: str) -> None:
-        self.kind_buttons.button([k.key for k in self.kinds].index(key)).setChecked(True)
-
-    def _kind_toggled(self, _id: int, on: bool) -> None:
-        if on:
-            self._kind_changed()
+        self.report_kinds.choose(key)
 
     def _kind_changed(self) -> None:
         self._forget_failure()
         kind = self.kind()
-        self.help.setText(kind.help)
-        self.mask_box.setEnabled(kind.maskable)
-        # Ticked and fixed for the notice, off where there are no names, else the person's choice.
-        self.mask_box.setChecked(self._mask_wanted if kind.maskable else kind.always_masked)
-        self.as_pdf.setVisible(".pdf" in kind.suffixes)
+        self.report_kinds.show_options()
         was_yearly = self._yearly
         self._enable_period()
         if was_yearly != (kind.covers == "year"):
@@ -281,7 +217,7 @@ class ReportsPage(QWidget):
         """What to export; a yearly report ignores the dates (so dates in the wrong order don't stop it)."""
         period = Period() if self.kind().covers == "year" else self.period()
         return Request(path=path, period=period, year=self.year.value(),
-                       mask=self.mask_box.isChecked() and self.kind().maskable)
+                       mask=self.report_kinds.masked())
 
     # ---------- export ----------
     def export(self, path: str | None = None) -> Job | None:
@@ -289,34 +225,22 @@ class ReportsPage(QWidget):
         if self.export_job is not None:
             return None
         kind = self.kind()
-        suffix = ".pdf" if self.as_pdf.isVisible() and self.as_pdf.isChecked() else ".xlsx"
+        suffix = self.report_kinds.suffix()
         try:
             req = self.request(Path(path or "x" + suffix))
         except CharityDeskError as exc:
             self._show_done(exc)
             return None
         if path is None:
-            folder = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
-            pattern = self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr("Excel 文件 (*.xlsx)")
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出%s") % kind.title,
-                                                    str(Path(folder) / kind.file_name(req, suffix)), pattern)
+            chosen = _ask_file(self, self.tr("导出%s") % kind.title, kind.file_name(req, suffix), suffix)
             if not chosen:
                 return None
-            if not chosen.lower().endswith(suffix):
-                chosen += suffix
-            settings.put(settings.EXPORT_FOLDER, str(Path(chosen).parent))
             req = Request(Path(chosen), req.period, req.year, req.mask)
 
         def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             return kind.export(db, req, progress=every(50, report), cancelled=cancelled)
 
-        self._show_done(None)
-        self.progress.setRange(0, 0)  # busy until the first figure arrives
-        self._busy(True)
-        # Not a snapshot: an export writes its line in the audit log.
-        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
-                                     on_progress=self._progress)
-        return self.export_job
+        return self._start(work)
 
     def export_to_township(self, folder: str | None = None) -> Job | None:
         """报表 → 导出给乡镇: the station exchange file for the chosen period, into a chosen folder."""
@@ -327,31 +251,12 @@ class ReportsPage(QWidget):
         except CharityDeskError as exc:
             self._show_done(exc)
             return None
-        if folder is None:
-            start = settings.get(settings.EXPORT_FOLDER) or str(Path.home())
-            folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存交换文件的文件夹或U盘"), start)
-            if not folder:
-                return None
-            settings.put(settings.EXPORT_FOLDER, folder)
+        chosen = folder or _ask_folder(self, self.tr("选择保存交换文件的文件夹或U盘"))
+        if not chosen:
+            return None
         today = self.today()
-
-        def work(db: Database, report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            from app.station.station import identity
-            from app.township.station_file import export_station
-
-            me = identity(db)
-            stop = period.date_to or today
-            name = f"交换文件_{me['station_code']}_{me['name']}_{stop:%Y%m%d}.xlsx"
-            result = export_station(db, Path(folder) / name, period.date_from, period.date_to, today=today,
-                                    progress=report, cancelled=cancelled)
-            return {**result, "kind": "station"}
-
-        self._show_done(None)
-        self.progress.setRange(0, 0)
-        self._busy(True)
-        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
-                                     on_progress=self._progress)
-        return self.export_job
+        return self._start(lambda db, report, cancelled: _station_file(db, Path(chosen), period, today,
+                                                                       report, cancelled))
 
     def import_flags(self, path: str | None = None) -> None:
         """The township's return file: a small file, read at once; a file for another station is refused."""
@@ -373,6 +278,15 @@ class ReportsPage(QWidget):
         self._show_done(None)
         self.message.setStyleSheet("color: #1e6b30;")
         self.message.setText(self.tr("已导入乡镇回执：%s 人带上提示（见受助对象卡片和发放名单）。") % r["people"])
+
+    def _start(self, work: Callable[[Database, Callable[[int, int], None], Callable[[], bool]], Any]) -> Job:
+        self._show_done(None)
+        self.progress.setRange(0, 0)  # busy until the first figure arrives
+        self._busy(True)
+        # Not a snapshot: an export writes its line in the audit log.
+        self.export_job = run_db_job(self.db, work, read=False, on_done=self._exported, on_error=self._failed,
+                                     on_progress=self._progress)
+        return self.export_job
 
     def cancel(self) -> None:
         if self.export_job is not None:
@@ -403,32 +317,7 @@ class ReportsPage(QWidget):
 
     def _show_done(self, result: dict[str, Any] | BaseException | None) -> None:
         self.last_result = result
-        ok = isinstance(result, dict)
-        self.open_file_button.setVisible(ok)
-        self.open_folder_button.setVisible(ok)
-        if result is None:
-            self.message.setText("")
-        elif isinstance(result, Cancelled):
-            self.message.setStyleSheet("")
-            self.message.setText(self.tr("已取消，没有生成文件。"))
-        elif isinstance(result, BaseException):
-            text = result.message if isinstance(result, CharityDeskError) else self.tr("程序内部错误：%s") % result
-            self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(self.tr("导出失败：%s") % text)
-        else:
-            self.message.setStyleSheet("color: #1e6b30;")
-            title = KINDS[result["kind"]].title if result["kind"] in KINDS else self.tr("工作站交换文件")
-            rows = f"{result.get('rows', 0):,}"
-            if "pages" in result:
-                text = self.tr("已导出%s（%s 行，%s 页）：%s") % (title, rows, f"{result['pages']:,}", result["path"])
-            else:
-                text = self.tr("已导出%s（%s 行）：%s") % (title, rows, result["path"])
-            self.message.setText(text)
-
-    def _open(self, *, folder: bool) -> None:
-        if isinstance(self.last_result, dict):
-            path = Path(self.last_result["path"])
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent if folder else path)))
+        self.result_row.show_result(result)
 
     # ---------- charts ----------
     def refresh(self) -> None:
@@ -471,15 +360,9 @@ class ReportsPage(QWidget):
         if self._again():  # the person chose another period meanwhile: these figures are for the old one
             return
         text, month, part, first_last = figures
-        if first_last is not None and PRESETS[self.preset.currentIndex()] == "全部" and not self._yearly:
-            # The greyed dates show what 全部 covers, and are where 自定义 starts from.
-            for edit, day in zip((self.date_from, self.date_to), first_last, strict=True):
-                edit.blockSignals(True)
-                edit.setDate(QDate(day.year, day.month, day.day))
-                edit.blockSignals(False)
-        self.summary.setText(text)
-        self.by_month.set_data(month)
-        self.by_part.set_data(part)
+        if first_last is not None and self.period_box.preset_name() == "全部" and not self._yearly:
+            self.period_box.show_span(*first_last)
+        self.figures.show_figures(text, month, part)
 
     def _charts_failed(self, exc: BaseException) -> None:
         if self._again():  # the person has chosen again meanwhile: try that

@@ -131,7 +131,7 @@ def test_columns_chosen_ordered_and_remembered(qtbot, db, admin, page):
     page.search.setText("王")
     page.run_query()  # a model reset keeps the person's columns
     assert page.visible_columns() == expected
-    again.reset_columns()
+    again.columns.reset_columns()
     assert again.visible_columns() == list(DEFAULT_COLUMNS)
 
 

@@ -12,8 +12,10 @@ from report_book import TODAY, build_book
 
 from app.excel import Cancelled
 from app.reports import catalog
+from app.reports.period import preset_dates
 from ui import worker
-from ui.pages.reports import PRESETS, ReportsPage, preset_dates
+from ui.pages.report_parts import PRESETS
+from ui.pages.reports import ReportsPage
 from ui.worker import wait_idle
 
 
