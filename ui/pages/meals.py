@@ -8,21 +8,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,34 +24,15 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.errors import CharityDeskError
-from app.imports.meals import import_month
-from app.meals import counts, enrolments, scheme, statement
-from app.meals.jobs import export_statement
-from app.rules.money import format_fen
+from app.meals import enrolments, scheme, statement
 from app.station.accounts import Operator
 from ui.pages.meal_dialogs import CanteenDialog, SchemeDialog
-from ui.worker import run_db_job
+from ui.pages.meal_grid_tab import GridTab
+from ui.pages.meal_statement_tab import StatementTab
+from ui.pages.meal_tables import _item, _table
 
 
-def _item(text: Any, align_right: bool = False) -> QTableWidgetItem:
-    it = QTableWidgetItem("" if text is None else str(text))
-    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if align_right:
-        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return it
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-class MealsPage(QWidget):
+class MealsPage(GridTab, StatementTab):
     def __init__(self, db: Database, operator: Callable[[], Operator], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
@@ -138,53 +113,6 @@ class MealsPage(QWidget):
         self.enrol_button.clicked.connect(self.enrol)
         self.leave_button.clicked.connect(self.leave)
         self.show_closed.toggled.connect(lambda _c: self.load_enrolled())
-
-    def _build_grid_tab(self) -> None:
-        tab = QWidget()
-        v = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        self.import_button = QPushButton(self.tr("导入就餐表…"))
-        self.save_grid_button = QPushButton(self.tr("保存录入"))
-        row.addWidget(self.import_button)
-        row.addWidget(self.save_grid_button)
-        row.addWidget(QLabel(self.tr("每格填当天餐次（空 = 没来）")))
-        row.addStretch(1)
-        v.addLayout(row)
-        self.grid = QTableWidget(0, 1 + counts.DAYS)
-        self.grid.setHorizontalHeaderLabels([self.tr("姓名")] + [str(d) for d in range(1, counts.DAYS + 1)])
-        self.grid.horizontalHeader().setDefaultSectionSize(26)
-        self.grid.setColumnWidth(0, 110)
-        v.addWidget(self.grid, 1)
-        self.tabs.addTab(tab, self.tr("就餐记录"))
-        self.import_button.clicked.connect(self.import_file)
-        self.save_grid_button.clicked.connect(self.save_grid)
-        self.grid_people: list[str] = []
-
-    def _build_statement_tab(self) -> None:
-        tab = QWidget()
-        v = QVBoxLayout(tab)
-        self.statement_label = QLabel()
-        self.statement_label.setWordWrap(True)
-        v.addWidget(self.statement_label)
-        self.statement_table = _table([self.tr("姓名"), self.tr("村组"), self.tr("档次"), self.tr("补贴餐次"),
-                                       self.tr("标准（元/餐）"), self.tr("补贴（元）"), self.tr("未补贴及原因")])
-        v.addWidget(self.statement_table, 1)
-        row = QHBoxLayout()
-        self.pdf_button = QPushButton(self.tr("导出 PDF…"))
-        self.xlsx_button = QPushButton(self.tr("导出 Excel…"))
-        self.confirm_button = QPushButton(self.tr("确认付款"))
-        self.reverse_button = QPushButton(self.tr("冲销…"))
-        for b in (self.pdf_button, self.xlsx_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(self.reverse_button)
-        row.addWidget(self.confirm_button)
-        v.addLayout(row)
-        self.tabs.addTab(tab, self.tr("结算单"))
-        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
-        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
-        self.confirm_button.clicked.connect(self.confirm)
-        self.reverse_button.clicked.connect(self.reverse)
 
     # ---------- state ----------
     def canteen(self) -> scheme.Canteen | None:
@@ -319,141 +247,4 @@ class MealsPage(QWidget):
             self.load_enrolled()
 
     # ---------- the month's grid ----------
-    def load_grid(self) -> None:
-        canteen = self.canteen()
-        self.grid.setRowCount(0)
-        self.grid_people = []
-        if canteen is None:
-            return
-        month = self.month()
-        have = counts.month_grid(self.db, canteen.id, month)
-        people = enrolments.at_canteen(self.db, canteen.id, include_closed=True)
-        n = counts.month_days(month)
-        self.grid.setRowCount(len(people))
-        for r, e in enumerate(people):
-            self.grid_people.append(e.recipient_id)
-            self.grid.setItem(r, 0, _item(e.name + (f"（{e.village_group}）" if e.village_group else "")))
-            days = have.get(e.recipient_id) or []
-            for d in range(1, counts.DAYS + 1):
-                v = days[d - 1] if len(days) >= d else 0
-                it = QTableWidgetItem(str(v) if v else "")
-                if d > n:
-                    it.setFlags(Qt.ItemFlag.NoItemFlags)
-                self.grid.setItem(r, d, it)
-
-    def save_grid(self) -> None:
-        canteen = self.canteen()
-        if canteen is None:
-            return
-        data: dict[str, list[int]] = {}
-        for r, rid in enumerate(self.grid_people):
-            days = []
-            for d in range(1, counts.DAYS + 1):
-                it = self.grid.item(r, d)
-                text = it.text().strip() if it else ""
-                try:
-                    days.append(counts.parse_mark(text))
-                except ValueError:
-                    self.grid.setCurrentCell(r, d)
-                    self.notify(self.tr("第 %d 行：") % (r + 1) + counts.mark_problem(text, d), error=True)
-                    return
-            data[rid] = days
-        n = self._guard(lambda: counts.save_grid(self.db, self.operator(), canteen, self.month(), data))
-        if n is not None:
-            self.notify(self.tr("已保存 %s 的就餐记录：%d 人") % (self.month(), n))
-
-    def import_file(self) -> None:
-        canteen = self.canteen()
-        if canteen is None:
-            return
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入就餐表"), "",
-                                              self.tr("表格 (*.xlsx *.xls *.csv)"))
-        if not path:
-            return
-        self.import_button.setEnabled(False)
-        month, actor = self.month(), self.operator()
-
-        def done(result: Any) -> None:
-            self.import_button.setEnabled(True)
-            lines = [result.message] + [f"第 {p.row} 行 {p.column}：{p.message}" for p in result.errors[:8]]
-            self.notify("\n".join(lines), error=result.refused)
-            self.load_grid()
-
-        def failed(exc: BaseException) -> None:
-            self.import_button.setEnabled(True)
-            self.notify(exc.message if isinstance(exc, CharityDeskError) else self.tr("程序内部错误：%s") % exc,
-                        error=True)
-
-        self.job = run_db_job(self.db, lambda own, _report, _cancelled: import_month(own, actor, path, canteen.id, month),
-                              read=False, on_done=done, on_error=failed)
-
     # ---------- the statement ----------
-    def load_statement(self) -> None:
-        canteen = self.canteen()
-        t = self.statement_table
-        t.setRowCount(0)
-        if canteen is None:
-            self.statement_label.setText(self.tr("请先添加助餐点"))
-            return
-        st = self.current = statement.statement(self.db, canteen, self.month())
-        t.setRowCount(len(st.lines))
-        for r, ln in enumerate(st.lines):
-            rate = format_fen(ln.rate_fen) if ln.rate_fen is not None else "、".join(
-                format_fen(x["rate_fen"]) for x in ln.rates)
-            why = "；".join(dict.fromkeys(n["reason"] for n in ln.not_subsidised))
-            for c, v in enumerate((ln.name, ln.village + ln.village_group, ln.tier or "—", ln.meals, rate,
-                                   format_fen(ln.subsidy_fen), f"{ln.unsubsidised} 餐：{why}" if why else "")):
-                t.setItem(r, c, _item(v, align_right=c in (3, 4, 5)))
-        state = {"draft": self.tr("草稿，未付款"), "confirmed": self.tr("已确认付款（%s）") % st.paid_on}[st.status]
-        self.statement_label.setText(
-            self.tr("%s %s 结算单 — %s：%d 人，补贴 %d 餐，合计 ¥%s（由“%s”支付）") % (
-                canteen.name, st.month, state, len(st.lines), st.meals, format_fen(st.total_fen), st.fund or "—"))
-        self.confirm_button.setEnabled(st.status == "draft" and st.total_fen > 0)
-        self.reverse_button.setEnabled(st.status == "confirmed")
-
-    def export(self, kind: str) -> None:
-        canteen = self.canteen()
-        if canteen is None:
-            return
-        name = f"{canteen.name}{self.month()}助餐结算单.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出结算单"), name,
-                                              "PDF (*.pdf)" if kind == "pdf" else "Excel (*.xlsx)")
-        if not path:
-            return
-        month = self.month()
-
-        def done(out: Any) -> None:
-            self.notify(self.tr("结算单已导出：%s") % out["path"])
-
-        def failed(exc: BaseException) -> None:
-            self.notify(exc.message if isinstance(exc, CharityDeskError) else self.tr("程序内部错误：%s") % exc,
-                        error=True)
-
-        self.job = run_db_job(self.db, lambda own, _report, _cancelled: export_statement(own, canteen.id, month, path),
-                              read=False, on_done=done, on_error=failed)
-
-    def confirm(self) -> None:
-        canteen, st = self.canteen(), self.current
-        if canteen is None or st is None:
-            return
-        answer = QMessageBox.question(self, self.tr("确认付款"), self.tr(
-            "确认“%s”%s 的结算单，从“%s”付给助餐点 ¥%s？\n确认后不能修改，只能冲销。") % (
-            canteen.name, st.month, st.fund, format_fen(st.total_fen)))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        done = self._guard(lambda: statement.confirm(self.db, self.operator(), canteen, st.month))
-        if done:
-            self.notify(self.tr("已确认并付款 ¥%s") % format_fen(done.total_fen))
-            self.load_statement()
-
-    def reverse(self) -> None:
-        canteen = self.canteen()
-        if canteen is None:
-            return
-        reason, ok = QInputDialog.getText(self, self.tr("冲销结算单"), self.tr("冲销原因（必填）"))
-        if not ok:
-            return
-        out = self._guard(lambda: statement.reverse(self.db, self.operator(), canteen, self.month(), reason))
-        if out:
-            self.notify(out["message"])
-            self.load_statement()

@@ -371,6 +371,7 @@ def test_home_charts_show_this_year_and_count_again_after_a_new_gift(qtbot, db, 
     gate.set()
     qtbot.waitUntil(lambda: home.chart_job is None and not home._chart_wanted, timeout=15000)
     assert home.by_month.data().series[0].values[11] == before + 66_00
+    qtbot.waitUntil(lambda: home.reminders.job is None, timeout=15000)  # the reminders count too
 
 
 def test_export_to_the_township_writes_the_exchange_file_into_the_folder(qtbot, page, db, tmp_path):
