@@ -11,11 +11,15 @@ why), so nothing here recounts history except `verify`, which `check` runs.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app import audit
 from app.db import Database, now_iso
+from app.errors import Conflict, InputError
 from app.ids import new_id
+from app.station.accounts import Operator, require_admin
 
 #: What each kind is called on screen and in the ledger.
 KIND_NAMES = {
@@ -161,6 +165,23 @@ def reverse(c: sqlite3.Connection, *, source: str, source_id: str, kind: str, op
              reserve=reserve, source=source, source_id=source_id, operator_id=operator_id)
         back -= amount
     return back
+
+
+def reverse_record(db: Database, actor: Operator, *, what: str, table: str, source: str, record_id: str,
+                   reason: str, get: Callable[[Database, str], Any]) -> None:
+    """Reverse (冲销) one payment or spending with a reason, as an administrator: the record is marked
+    reversed, its journal rows are undone and the audit log says who and why — one transaction."""
+    require_admin(actor, f"冲销{what}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("empty_reason", "冲销必须填写原因")
+    with db.transaction() as c:
+        before = get(db, record_id)
+        if before.status != "active":
+            raise Conflict("reversed", f"这笔{what}已经冲销了")
+        c.execute(f"UPDATE {table} SET status = 'reversed', reversal_reason = ? WHERE id = ?", (reason, record_id))
+        reverse(c, source=source, source_id=record_id, kind=source, operator_id=actor.id)
+        audit.record(c, actor, "reverse", table, record_id, before.to_dict(), {"status": "reversed", "reason": reason})
 
 
 # ---------- reading ----------

@@ -136,16 +136,6 @@ def get_payment(db: Database, payment_id: str) -> Payment:
 
 def reverse_payment(db: Database, actor: Operator, payment_id: str, reason: str) -> Payment:
     """Reverse a payment (冲销) with a reason: its money comes back to where it was taken from."""
-    require_admin(actor, "冲销拨付")
-    if not (reason or "").strip():
-        raise InputError("empty_reason", "冲销必须填写原因")
-    with db.transaction() as c:
-        before = get_payment(db, payment_id)
-        if before.status != "active":
-            raise Conflict("reversed", "这笔拨付已经冲销了")
-        c.execute("UPDATE fund_payments SET status = 'reversed', reversal_reason = ? WHERE id = ?",
-                  (reason.strip(), payment_id))
-        journal.reverse(c, source="payment", source_id=payment_id, kind="payment", operator_id=actor.id)
-        audit.record(c, actor, "reverse", "fund_payments", payment_id, before.to_dict(), {"status": "reversed",
-                                                                                        "reason": reason.strip()})
+    journal.reverse_record(db, actor, what="拨付", table="fund_payments", source="payment", record_id=payment_id,
+                           reason=reason, get=get_payment)
     return get_payment(db, payment_id)

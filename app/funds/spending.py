@@ -94,16 +94,6 @@ def list_spending(db: Database, fund_id: str | None = None) -> list[Spending]:
 
 def reverse_spending(db: Database, actor: Operator, spending_id: str, reason: str) -> Spending:
     """Reverse a spending (冲销) with a reason: the money comes back to the fund."""
-    require_admin(actor, "冲销支出")
-    if not (reason or "").strip():
-        raise InputError("empty_reason", "冲销必须填写原因")
-    with db.transaction() as c:
-        before = get_spending(db, spending_id)
-        if before.status != "active":
-            raise Conflict("reversed", "这笔支出已经冲销了")
-        c.execute("UPDATE fund_spending SET status = 'reversed', reversal_reason = ? WHERE id = ?",
-                  (reason.strip(), spending_id))
-        journal.reverse(c, source="spending", source_id=spending_id, kind="spending", operator_id=actor.id)
-        audit.record(c, actor, "reverse", "fund_spending", spending_id, before.to_dict(),
-                     {"status": "reversed", "reason": reason.strip()})
+    journal.reverse_record(db, actor, what="支出", table="fund_spending", source="spending", record_id=spending_id,
+                           reason=reason, get=get_spending)
     return get_spending(db, spending_id)
