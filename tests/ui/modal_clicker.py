@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 def click_when_shown(label: str, seen: list[str] | None = None, tries: int = 100) -> None:
     """Click the button whose text contains `label` on the next modal dialog; `seen` receives the
-    dialog's words (its labels) so a test can check what it said."""
+    dialog's title, then its words (its labels), so a test can check what it said."""
 
     def attempt(left: int) -> None:
         dialog = QApplication.activeModalWidget()
@@ -19,7 +19,7 @@ def click_when_shown(label: str, seen: list[str] | None = None, tries: int = 100
                 QTimer.singleShot(30, lambda: attempt(left - 1))
             return
         if seen is not None:
-            seen.append("\n".join(w.text() for w in dialog.findChildren(QLabel)))
+            seen.append("\n".join([dialog.windowTitle(), *(w.text() for w in dialog.findChildren(QLabel))]))
         buttons[0].click()
 
     QTimer.singleShot(30, lambda: attempt(tries))

@@ -31,6 +31,7 @@ def test_a_damaged_file_at_start_is_offered_the_newest_sound_backup(qtbot, tmp_p
     assert opened is not None
     db, lock = opened
     try:
+        assert said[0].startswith("CharityDesk — ")  # a window of its own, before the main window
         assert "损坏" in said[0] and taken.taken_at.strftime("%Y年%m月%d日 %H:%M") in said[0]
         assert db.scalar("SELECT count(*) FROM donations") == 150
         assert lock.held and is_locked(path)
@@ -59,6 +60,7 @@ def test_a_second_window_on_the_same_file_is_refused(qtbot, tmp_path):
         assert start_app.open_database(path) is None
     finally:
         first.release()
+    assert said[0].startswith("CharityDesk — ")
     assert "张站长" in said[0] and "CharityDesk 窗口" in said[0]
 
 
@@ -70,6 +72,7 @@ def test_restore_between_windows_puts_the_backup_back(qtbot, tmp_path):
     said: list[str] = []
     click_when_shown("", said)
     start_app.restore_between_windows(db, plan, admin)
+    assert said[0].startswith("CharityDesk — ")
     assert "已恢复" in said[0] and "请重新登录" in said[0]
     assert summary_of(path).counts["operators"] == taken.summary.counts["operators"]
     assert list(tmp_path.glob("station.db.恢复前-*"))

@@ -21,7 +21,7 @@ class DamagedDialog(QDialog):
         super().__init__(parent)
         self.db_path = db_path
         self.restored: restore.Restored | None = None
-        self.setWindowTitle(self.tr("数据库文件有问题"))
+        self.setWindowTitle(self.tr("CharityDesk — 数据库文件有问题"))  # opened before any window
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("数据库文件有问题，为了不弄坏数据，程序没有打开它。"))
