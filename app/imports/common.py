@@ -29,6 +29,27 @@ from app.sheets.headers import normalise
 REPORT_COLUMN = "错误说明"
 
 
+class RowsPreview:
+    """What the previews of collection lists and rosters share: their rows' problems, and how many
+    rows are new, already there, wrong, or passed over by the reader (title rows, 合计 …).
+    The preview dataclass holds `table` and `rows`; each row has `problems` and `status`."""
+
+    table: Table
+    rows: list[Any]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.rows for p in r.problems]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"new": 0, "duplicate": 0, "invalid": 0}
+        for r in self.rows:
+            out[r.status] += 1
+        out["skipped"] = len(self.table.skipped)
+        return out
+
+
 @dataclass
 class ImportResult:
     """What an import did (or, on a dry run or a refusal, would have done)."""

@@ -27,6 +27,7 @@ from app.donations import donations, donors
 from app.errors import InputError
 from app.imports.common import (
     ImportResult,
+    RowsPreview,
     backup_before_writing,
     run_import,
     stop_before_writing,
@@ -83,22 +84,10 @@ class DonationRow:
 
 
 @dataclass
-class DonationPreview:
+class DonationPreview(RowsPreview):
     table: Table
     rows: list[DonationRow]
     fund_id: str | None = None
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [p for r in self.rows for p in r.problems]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {"new": 0, "duplicate": 0, "invalid": 0}
-        for r in self.rows:
-            out[r.status] += 1
-        out["skipped"] = len(self.table.skipped)
-        return out
 
     @property
     def total_fen(self) -> int:

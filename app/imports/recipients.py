@@ -30,6 +30,7 @@ from app.errors import InputError
 from app.ids import new_id
 from app.imports.common import (
     ImportResult,
+    RowsPreview,
     backup_before_writing,
     run_import,
     stop_before_writing,
@@ -96,23 +97,11 @@ class RosterRow:
 
 
 @dataclass
-class RosterPreview:
+class RosterPreview(RowsPreview):
     """Everything `apply` needs, and what a wizard shows: rows, problems, counts."""
 
     table: Table
     rows: list[RosterRow]
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [p for r in self.rows for p in r.problems]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {"new": 0, "duplicate": 0, "invalid": 0}
-        for r in self.rows:
-            out[r.status] += 1
-        out["skipped"] = len(self.table.skipped)
-        return out
 
     def to_dict(self, limit: int = 200) -> dict[str, Any]:
         """A JSON-friendly summary: mapping, counts, and the first rows with their status."""
